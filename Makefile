@@ -1,0 +1,153 @@
+# hilo: one Makefile, no recursion.  `make help` lists the targets.
+#
+# Output goes to $(BUILD) (default build/).  V=1 shows full commands.
+
+BUILD    ?= build
+CROSS    ?= i686-linux-gnu-
+CC       := $(CROSS)gcc
+LD       := $(CROSS)ld
+NM       := $(CROSS)nm
+OBJDUMP  := $(CROSS)objdump
+NASM     := nasm
+PYTHON   ?= python3
+
+# Run-time knobs, passed through to tools/run (see README).
+MEM      ?= 1G
+SMP      ?= 1
+CPU      ?= max
+ACCEL    ?= tcg
+BOOT     ?= kernel
+CMDLINE  ?=
+export MEM SMP CPU ACCEL BOOT CMDLINE BUILD
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+quiet = $(if $(Q),@printf '  %-7s %s\n' '$(1)' '$(2)';)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
+            -Wundef -Wvla -Wwrite-strings -Wcast-align -Wformat=2 \
+            -Wnull-dereference -Wimplicit-fallthrough -Wno-unused-parameter
+
+CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
+          -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
+          -fno-stack-protector -fno-omit-frame-pointer \
+          -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+          -mgeneral-regs-only -mno-sse -mno-mmx \
+          $(WARNINGS) -Iinclude -MMD -MP
+ASFLAGS := -f elf32 -g -F dwarf -Iinclude/ -I$(BUILD)/include/
+LDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
+
+C_SRCS   := $(sort $(wildcard arch/x86/*.c kernel/*.c mm/*.c tests/*.c))
+ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
+OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(C_SRCS)) \
+            $(patsubst %.asm,$(BUILD)/%.o,$(ASM_SRCS))
+
+KERNEL   := $(BUILD)/kernel.elf
+OFFSETS  := $(BUILD)/include/asm-offsets.inc $(BUILD)/include/asm-offsets.py
+ISO      := $(BUILD)/hilo.iso
+
+.PHONY: all iso run test debug bench check clean help deps
+.DEFAULT_GOAL := all
+
+all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(OFFSETS)
+
+# Install any missing Debian package before the first compile.  The stamp
+# records that the check passed for this build directory.
+$(BUILD)/.deps:
+	$(Q)tools/install-deps
+	$(Q)mkdir -p $(@D) && touch $@
+
+deps:
+	$(Q)tools/install-deps
+
+$(BUILD)/%.o: %.c | $(BUILD)/.deps
+	$(call quiet,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.o: %.asm | $(BUILD)/.deps $(OFFSETS)
+	$(call quiet,AS,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(NASM) $(ASFLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# Constants for NASM and GDB, generated from the C headers (see
+# tools/asm-offsets.c).
+$(BUILD)/include/asm-offsets.s: tools/asm-offsets.c | $(BUILD)/.deps
+	$(call quiet,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -S $< -o $@
+
+$(BUILD)/include/asm-offsets.inc: $(BUILD)/include/asm-offsets.s
+	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\).*/%define \1 (\2)/p' $< > $@
+
+$(BUILD)/include/asm-offsets.py: $(BUILD)/include/asm-offsets.s
+	$(Q){ echo '# Generated from tools/asm-offsets.c: do not edit.'; \
+	  sed -n 's/.*->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\).*/\1 = (\2) \& 0xffffffff/p' $<; } > $@
+
+# The kernel carries its own symbol table (for backtraces).  Linking it
+# changes the addresses that follow it, so link three times: with an empty
+# table, with a table of the right size, and with the final table; then
+# check that the last table describes the final image exactly.
+KSYMS_LINK = $(LD) $(LDFLAGS) -T linker.ld -o $(1) $(OBJS) $(2)
+$(KERNEL): $(OBJS) linker.ld tools/ksyms
+	$(call quiet,LD,$@)
+	$(Q)tools/ksyms /dev/null > $(BUILD)/ksyms0.c
+	$(Q)$(CC) $(CFLAGS) -c $(BUILD)/ksyms0.c -o $(BUILD)/ksyms0.o
+	$(Q)$(call KSYMS_LINK,$(BUILD)/kernel.0.elf,$(BUILD)/ksyms0.o)
+	$(Q)$(NM) -n $(BUILD)/kernel.0.elf | tools/ksyms - > $(BUILD)/ksyms1.c
+	$(Q)$(CC) $(CFLAGS) -c $(BUILD)/ksyms1.c -o $(BUILD)/ksyms1.o
+	$(Q)$(call KSYMS_LINK,$(BUILD)/kernel.1.elf,$(BUILD)/ksyms1.o)
+	$(Q)$(NM) -n $(BUILD)/kernel.1.elf | tools/ksyms - > $(BUILD)/ksyms2.c
+	$(Q)$(CC) $(CFLAGS) -c $(BUILD)/ksyms2.c -o $(BUILD)/ksyms2.o
+	$(Q)$(call KSYMS_LINK,$@,$(BUILD)/ksyms2.o)
+	$(Q)$(NM) -n $@ | tools/ksyms - | cmp -s - $(BUILD)/ksyms2.c || \
+		{ echo "ksyms: symbol table did not converge" >&2; rm -f $@; exit 1; }
+
+$(BUILD)/kernel.sym: $(KERNEL)
+	$(Q)$(NM) -n $< > $@
+
+$(BUILD)/kernel.asm: $(KERNEL)
+	$(Q)$(OBJDUMP) -d -S -M intel $< > $@
+
+iso: $(ISO)
+$(ISO): $(KERNEL) tools/grub.cfg
+	$(call quiet,ISO,$@)
+	$(Q)rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	$(Q)cp $(KERNEL) $(BUILD)/isodir/boot/kernel.elf
+	$(Q)cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir > $(BUILD)/grub-mkrescue.log 2>&1 || \
+		{ cat $(BUILD)/grub-mkrescue.log >&2; exit 1; }
+
+# Boot once in QEMU with the serial console on this terminal; the exit
+# status is the self-tests' verdict (0: all passed).
+run: all $(if $(filter iso,$(BOOT)),iso)
+	$(Q)tools/run
+
+# The whole test matrix (see tests/matrix).
+test: all iso
+	$(Q)$(PYTHON) tests/runner.py
+
+debug: all
+	$(Q)tools/debug
+
+clean:
+	$(call quiet,CLEAN,$(BUILD))
+	$(Q)rm -rf $(BUILD)
+
+help:
+	@echo 'hilo targets:'
+	@echo '  all      build $(BUILD)/kernel.elf, kernel.sym and kernel.asm (default)'
+	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
+	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
+	@echo '  test     run the whole test matrix (tests/matrix)'
+	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
+	@echo '  clean    remove $(BUILD)'
+	@echo 'variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) ACCEL=tcg|kvm|auto'
+	@echo '           BOOT=kernel|iso CMDLINE="..." BUILD=$(BUILD) V=1'
+
+-include $(OBJS:.o=.d)

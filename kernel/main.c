@@ -1,0 +1,51 @@
+/*
+ * start_kernel: the C entry, called by boot/head.asm on the boot stack in
+ * the higher half with the identity map gone.  Brings the machine up in
+ * dependency order, runs the self-tests the command line selects, and
+ * ends the run with their verdict.
+ */
+#include <asm/processor.h>
+#include <asm/qemu.h>
+#include <asm/traps.h>
+#include <hilo/cmdline.h>
+#include <hilo/console.h>
+#include <hilo/ktest.h>
+#include <hilo/multiboot.h>
+#include <hilo/printk.h>
+#include <hilo/string.h>
+
+void start_kernel(u32 magic, u32 mbi_phys) __noreturn;
+
+static void __noreturn idle(void)
+{
+	pr_info("hilo: boot complete, nothing to run (test=none): idle\n");
+	for (;;)
+		halt();
+}
+
+void start_kernel(u32 magic, u32 mbi_phys)
+{
+	const char *test;
+	int verdict;
+
+	serial_init();
+	vga_init();
+	multiboot_copy(magic, mbi_phys);
+	cmdline_init(boot_params.cmdline);
+
+	pr_info("hilo: booted by %s\n", boot_params.loader);
+	pr_info("hilo: command line: %s\n", boot_params.cmdline);
+	cpu_init();
+	cpu_print_info();
+	trap_init();
+
+	test = cmdline_get("test");
+	if (test && !strcmp(test, "none")) {
+		if (cmdline_has("poweroff"))
+			qemu_exit(HILO_EXIT_PASS);
+		idle();
+	}
+	verdict = ktest_run_all(test);
+	pr_info("hilo: self-tests %s\n", verdict == HILO_EXIT_PASS ? "passed" : "FAILED");
+	qemu_exit(verdict);
+}
