@@ -36,7 +36,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
           -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
           -fno-stack-protector -fno-omit-frame-pointer \
-          -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+          -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-toplevel-reorder \
           -mgeneral-regs-only -mno-sse -mno-mmx \
           $(WARNINGS) -Iinclude -MMD -MP
 ASFLAGS := -f elf32 -g -F dwarf -Iinclude/ -I$(BUILD)/include/

@@ -15,7 +15,7 @@
 
 char log_buf[LOG_BUF_SIZE];
 u32 log_head;
-int console_loglevel = 7;	/* show everything but KERN_DEBUG */
+int console_loglevel = 7;	/* show levels below 7: all but KERN_DEBUG */
 
 /** console_write - write to every console.  Any context. */
 void console_write(const char *s, size_t n)
@@ -44,8 +44,8 @@ static int printk_level(const char **fmt)
 }
 
 /**
- * vprintk - print a message to the log buffer and, when its level is at
- * most console_loglevel, to the consoles.  Any context, including
+ * vprintk - print a message to the log buffer and, when its level is
+ * below console_loglevel (as in Linux), to the consoles.  Any context, including
  * interrupts and panic.  Lines longer than 511 bytes are cut.
  * Returns the number of bytes stored.
  */
@@ -63,7 +63,7 @@ int vprintk(const char *fmt, va_list ap)
 	flags = read_eflags();
 	local_irq_disable();
 	log_store(line, (size_t)n);
-	if (level <= console_loglevel)
+	if (level < console_loglevel)
 		console_write(line, (size_t)n);
 	if (flags & X86_EFLAGS_IF)
 		local_irq_enable();

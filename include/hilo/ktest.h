@@ -97,10 +97,17 @@ void ktest_fail_mem(struct ktest *t, const char *file, int line,
 void ktest_fail_msg(struct ktest *t, const char *file, int line,
 		    const char *fmt, ...) __printf(4, 5);
 
-/* Integer comparisons: both sides are printed as signed and as hex. */
+/*
+ * Integer comparisons: both sides are printed as signed and as hex.  As in
+ * KUnit, the comparison follows C's usual conversions, so EXPECT_EQ(t, u,
+ * 3) with an unsigned u is fine (-Wsign-compare is off inside the macro).
+ */
 #define __KTEST_CMP(t, a, op, b, fail) ({                                     \
 	__typeof__(a) __ka = (a); __typeof__(b) __kb = (b);                   \
+	_Pragma("GCC diagnostic push")                                        \
+	_Pragma("GCC diagnostic ignored \"-Wsign-compare\"")                  \
 	bool __ok = (__ka op __kb);                                           \
+	_Pragma("GCC diagnostic pop")                                         \
 	if (!__ok)                                                            \
 		ktest_fail_cmp(t, __FILE__, __LINE__, #a, #op, #b,            \
 			       (long long)__ka, (long long)__kb);             \

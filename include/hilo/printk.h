@@ -1,6 +1,6 @@
 /*
  * printk: the kernel log.  Every message goes to the log buffer (log_buf,
- * readable from GDB after a hang) and, when its level is at or below
+ * readable from GDB after a hang) and, when its level is below
  * console_loglevel, to every console (serial COM1 and VGA text).
  *
  * A message may start with a level, as in Linux: printk(KERN_ERR "...").
