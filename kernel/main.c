@@ -10,6 +10,7 @@
 #include <hilo/cmdline.h>
 #include <hilo/console.h>
 #include <hilo/ktest.h>
+#include <hilo/mm.h>
 #include <hilo/multiboot.h>
 #include <hilo/printk.h>
 #include <hilo/string.h>
@@ -38,6 +39,7 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	cpu_init();
 	cpu_print_info();
 	trap_init();
+	mm_init();
 
 	test = cmdline_get("test");
 	if (test && !strcmp(test, "none")) {

@@ -14,6 +14,7 @@
  *      pool and the fixmap; then CR3 switches to them;
  *   5. mem_map and the zones, then memblock hands its free pages over.
  */
+#include <asm/desc.h>
 #include <asm/layout.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
@@ -137,6 +138,7 @@ static void paging_init(void)
 	swapper_pg_dir[3].pgd = __pa(kernel_pmd) | _PAGE_PRESENT;
 	write_cr3(__pa(swapper_pg_dir));
 	flush_tlb_all();	/* the boot map's global entries too */
+	doublefault_set_cr3(smp_processor_id(), __pa(swapper_pg_dir));
 	pr_info("mm: direct map of %lu MiB in %s pages, text read-only%s%s\n",
 		max_low_pfn >> (20 - PAGE_SHIFT),
 		direct_map_large_pages ? "2 MiB" : "4 KiB",

@@ -4,8 +4,11 @@
  * Makefile turns each "->NAME value" marker into $(BUILD)/include/
  * asm-offsets.inc (NASM %define) and asm-offsets.py (Python).
  */
+#include <asm/desc.h>
 #include <asm/layout.h>
+#include <asm/ptrace.h>
 #include <asm/qemu.h>
+#include <asm/traps.h>
 #include <hilo/multiboot.h>
 
 #define DEFINE(sym, val) \
@@ -27,4 +30,7 @@ void asm_offsets(void)
 	DEFINE(HILO_EXIT_FAIL, HILO_EXIT_FAIL);
 	DEFINE(HILO_EXIT_PANIC, HILO_EXIT_PANIC);
 	DEFINE(MULTIBOOT_BOOTLOADER_MAGIC, MULTIBOOT_BOOTLOADER_MAGIC);
+	DEFINE(__KERNEL_DS, __KERNEL_DS);
+	DEFINE(IDT_STUB_VECTORS, IDT_STUB_VECTORS);
+	DEFINE(PT_EIP, __builtin_offsetof(struct pt_regs, eip));
 }

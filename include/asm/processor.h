@@ -14,6 +14,7 @@
 #define MSR_EFER     0xC0000080u
 #define EFER_NXE     (1u << 11)
 
+#define X86_EFLAGS_FIXED (1u << 1)	/* always reads as 1 */
 #define X86_EFLAGS_IF (1u << 9)
 #define X86_EFLAGS_ID (1u << 21)
 

@@ -18,10 +18,17 @@ struct pt_regs {
 	u32 eip, cs, eflags;					/* by the CPU */
 };
 
-/* The stack pointer of the interrupted code (ring 0: no esp in frame). */
+/*
+ * The stack pointer of the interrupted code (ring 0: no esp in frame):
+ * just above eflags.  Computed from the esp pushad saved (which pointed
+ * at vector), not from the frame's own address, so that it is also right
+ * for a frame built elsewhere (the double fault's, from the TSS).
+ */
+#define PT_REGS_SP_OFFSET (sizeof(struct pt_regs) - offsetof(struct pt_regs, vector))
+
 static inline unsigned long pt_regs_sp(const struct pt_regs *regs)
 {
-	return (unsigned long)&regs->eflags + sizeof(regs->eflags);
+	return regs->esp_at_pusha + PT_REGS_SP_OFFSET;
 }
 
 /* Print the registers of a frame (arch/x86/traps.c). */

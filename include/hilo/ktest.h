@@ -113,10 +113,11 @@ void ktest_fail_msg(struct ktest *t, const char *file, int line,
 			       (long long)__ka, (long long)__kb);             \
 	__ok; })
 #define __KTEST_PTR(t, a, op, b) ({                                           \
-	const void *__ka = (a), *__kb = (b);                                  \
+	const volatile void *__ka = (a), *__kb = (b);                         \
 	bool __ok = (__ka op __kb);                                           \
 	if (!__ok)                                                            \
-		ktest_fail_ptr(t, __FILE__, __LINE__, #a, #op, #b, __ka, __kb); \
+		ktest_fail_ptr(t, __FILE__, __LINE__, #a, #op, #b,            \
+			       (const void *)__ka, (const void *)__kb);       \
 	__ok; })
 #define __KTEST_STR(t, a, op, b) ({                                           \
 	const char *__ka = (a), *__kb = (b);                                  \
@@ -131,7 +132,7 @@ void ktest_fail_msg(struct ktest *t, const char *file, int line,
 		ktest_fail_mem(t, __FILE__, __LINE__, #a, #b, __ka, __kb, __kn); \
 	__ok; })
 #define __KTEST_BOOL(t, c, want) ({                                           \
-	bool __ok = (!!(c) == (want));                                        \
+	bool __ok = ((!!(c)) == (want));                                        \
 	if (!__ok)                                                            \
 		ktest_fail_msg(t, __FILE__, __LINE__, "Expected %s to be %s", \
 			       #c, (want) ? "true" : "false");                \

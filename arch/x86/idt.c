@@ -1,0 +1,31 @@
+/*
+ * The IDT, shared by every CPU: an interrupt gate to the entry stub of
+ * each exception and PIC vector (arch/x86/entry.asm), and for the double
+ * fault a task gate, so that it runs on a stack of its own even when the
+ * kernel stack is what failed.  The vectors above the stubs stay zero
+ * (no gate): an int to one of them is a general protection fault whose
+ * report names the IDT vector.
+ */
+#include <asm/desc.h>
+#include <asm/traps.h>
+
+u64 idt_table[IDT_ENTRIES] __aligned(8);
+
+/* idt_init - see asm/desc.h.  Boot CPU, before idt_load(). */
+void idt_init(void)
+{
+	for (unsigned int v = 0; v < IDT_STUB_VECTORS; v++)
+		idt_table[v] = idt_gate(__KERNEL_CS, trap_stubs[v], DESC_INTR_GATE);
+	idt_table[X86_TRAP_DF] = idt_gate(__DOUBLEFAULT_TSS, 0, DESC_TASK_GATE);
+}
+
+/* idt_load - see asm/desc.h. */
+void idt_load(void)
+{
+	struct desc_ptr ptr = {
+		.size = sizeof(idt_table) - 1,
+		.address = (u32)idt_table,
+	};
+
+	load_idt(&ptr);
+}
