@@ -35,7 +35,7 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 
 CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
           -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
-          -fno-stack-protector -fno-omit-frame-pointer \
+          -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
           -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-toplevel-reorder \
           -mgeneral-regs-only -mno-sse -mno-mmx \
           $(WARNINGS) -Iinclude -MMD -MP
