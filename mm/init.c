@@ -32,12 +32,12 @@ void *high_memory;
 struct memmap memmap;
 bool direct_map_large_pages;
 
+/* The raw map is logged entry by entry by memmap_sanitize(verbose). */
 static void setup_memory_map(void)
 {
 	struct boot_mmap_entry fallback[2];
 	const struct boot_mmap_entry *raw = boot_params.mmap;
 	unsigned int n = boot_params.nr_mmap;
-	struct memmap rawmap = { .nr = 0 };
 
 	if (!n) {
 		pr_warn("mm: the boot loader gave no memory map: using mem_lower/mem_upper (%u/%u KiB)\n",
@@ -46,10 +46,6 @@ static void setup_memory_map(void)
 						boot_params.mem_upper_kb, fallback);
 		raw = fallback;
 	}
-	for (unsigned int i = 0; i < n && i < MEMMAP_MAX; i++)
-		rawmap.r[rawmap.nr++] = (struct mem_region){
-			raw[i].addr, raw[i].addr + raw[i].len, raw[i].type };
-	memmap_print("raw", &rawmap);
 	memmap_sanitize(raw, n, 1ULL << boot_cpu.phys_bits, true, &memmap);
 	memmap_print("sanitized", &memmap);
 }

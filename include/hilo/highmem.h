@@ -8,6 +8,17 @@
 #include <asm/pgtable.h>
 #include <hilo/mm.h>
 
+/*
+ * Each task's stack of kmap_local mappings: idx counts pushed slots (in
+ * steps of KM_INCR), pteval[] remembers each slot's PTE so the scheduler
+ * can tear the mappings down when the task is switched out and rewrite
+ * them when it comes back.  A new task starts with idx == 0.
+ */
+struct kmap_ctrl {
+	int idx;
+	pte_t pteval[KM_MAX_IDX];
+};
+
 /* The pool's page table, and the PTE of the first kmap_local slot. */
 extern pte_t *pkmap_page_table;
 extern pte_t *kmap_pte;
