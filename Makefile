@@ -39,22 +39,26 @@ CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
           -fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-toplevel-reorder \
           -mgeneral-regs-only -mno-sse -mno-mmx \
           $(WARNINGS) -Iinclude -MMD -MP
-ASFLAGS := -f elf32 -g -F dwarf -Iinclude/ -I$(BUILD)/include/
+ASFLAGS := -f elf32 -g -F dwarf -Iinclude/
 LDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 
 C_SRCS   := $(sort $(wildcard arch/x86/*.c kernel/*.c mm/*.c tests/*.c))
 ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
-OBJS     := $(patsubst %.c,$(BUILD)/%.o,$(C_SRCS)) \
-            $(patsubst %.asm,$(BUILD)/%.o,$(ASM_SRCS))
+
+# Two kernels from the same sources: $(BUILD)/kernel.elf, what `make run`
+# boots, and $(BUILD)/debug/kernel.elf, the test build, with the kmap
+# debug options (guard slots between local maps, real local mappings for
+# lowmem pages).  tests/matrix says which configuration boots which.
+DEBUG_CFLAGS := -DCONFIG_DEBUG_KMAP_LOCAL -DCONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP
 
 KERNEL   := $(BUILD)/kernel.elf
-OFFSETS  := $(BUILD)/include/asm-offsets.inc $(BUILD)/include/asm-offsets.py
+KERNEL_DEBUG := $(BUILD)/debug/kernel.elf
 ISO      := $(BUILD)/hilo.iso
 
 .PHONY: all iso run test debug bench check clean help deps
 .DEFAULT_GOAL := all
 
-all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(OFFSETS)
+all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(KERNEL_DEBUG)
 
 # Install any missing Debian package before the first compile.  The stamp
 # records that the check passed for this build directory.
@@ -65,48 +69,61 @@ $(BUILD)/.deps:
 deps:
 	$(Q)tools/install-deps
 
-$(BUILD)/%.o: %.c | $(BUILD)/.deps
-	$(call quiet,CC,$<)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
-
-$(BUILD)/%.o: %.asm | $(BUILD)/.deps $(OFFSETS)
-	$(call quiet,AS,$<)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(NASM) $(ASFLAGS) -MD $(@:.o=.d) -MP $< -o $@
-
-# Constants for NASM and GDB, generated from the C headers (see
-# tools/asm-offsets.c).
-$(BUILD)/include/asm-offsets.s: tools/asm-offsets.c | $(BUILD)/.deps
-	$(call quiet,GEN,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -S $< -o $@
-
-$(BUILD)/include/asm-offsets.inc: $(BUILD)/include/asm-offsets.s
-	$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\).*/%define \1 (\2)/p' $< > $@
-
-$(BUILD)/include/asm-offsets.py: $(BUILD)/include/asm-offsets.s
-	$(Q){ echo '# Generated from tools/asm-offsets.c: do not edit.'; \
-	  sed -n 's/.*->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\).*/\1 = (\2) \& 0xffffffff/p' $<; } > $@
-
+# kernel_variant DIR EXTRA_CFLAGS: the rules that build DIR/kernel.elf.
+#
+# asm-offsets: constants for NASM and GDB, generated from the C headers
+# (tools/asm-offsets.c), per variant since the debug options change some.
+#
 # The kernel carries its own symbol table (for backtraces).  Linking it
 # changes the addresses that follow it, so link three times: with an empty
 # table, with a table of the right size, and with the final table; then
 # check that the last table describes the final image exactly.
-KSYMS_LINK = $(LD) $(LDFLAGS) -T linker.ld -o $(1) $(OBJS) $(2)
-$(KERNEL): $(OBJS) linker.ld tools/ksyms
-	$(call quiet,LD,$@)
-	$(Q)tools/ksyms /dev/null > $(BUILD)/ksyms0.c
-	$(Q)$(CC) $(CFLAGS) -c $(BUILD)/ksyms0.c -o $(BUILD)/ksyms0.o
-	$(Q)$(call KSYMS_LINK,$(BUILD)/kernel.0.elf,$(BUILD)/ksyms0.o)
-	$(Q)$(NM) -n $(BUILD)/kernel.0.elf | tools/ksyms - > $(BUILD)/ksyms1.c
-	$(Q)$(CC) $(CFLAGS) -c $(BUILD)/ksyms1.c -o $(BUILD)/ksyms1.o
-	$(Q)$(call KSYMS_LINK,$(BUILD)/kernel.1.elf,$(BUILD)/ksyms1.o)
-	$(Q)$(NM) -n $(BUILD)/kernel.1.elf | tools/ksyms - > $(BUILD)/ksyms2.c
-	$(Q)$(CC) $(CFLAGS) -c $(BUILD)/ksyms2.c -o $(BUILD)/ksyms2.o
-	$(Q)$(call KSYMS_LINK,$@,$(BUILD)/ksyms2.o)
-	$(Q)$(NM) -n $@ | tools/ksyms - | cmp -s - $(BUILD)/ksyms2.c || \
-		{ echo "ksyms: symbol table did not converge" >&2; rm -f $@; exit 1; }
+define kernel_variant
+$(1)_OBJS := $$(patsubst %.c,$(1)/%.o,$$(C_SRCS)) $$(patsubst %.asm,$(1)/%.o,$$(ASM_SRCS))
+$(1)_CFLAGS := $$(CFLAGS) $(2)
+$(1)_OFFSETS := $(1)/include/asm-offsets.inc $(1)/include/asm-offsets.py
+
+$(1)/%.o: %.c | $$(BUILD)/.deps
+	$$(call quiet,CC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
+
+$(1)/%.o: %.asm | $$(BUILD)/.deps $$($(1)_OFFSETS)
+	$$(call quiet,AS,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(NASM) $$(ASFLAGS) -I$(1)/include/ -MD $$(@:.o=.d) -MP $$< -o $$@
+
+$(1)/include/asm-offsets.s: tools/asm-offsets.c | $$(BUILD)/.deps
+	$$(call quiet,GEN,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(CC) $$($(1)_CFLAGS) -S $$< -o $$@
+
+$(1)/include/asm-offsets.inc: $(1)/include/asm-offsets.s
+	$$(Q)sed -n 's/.*->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\).*/%define \1 (\2)/p' $$< > $$@
+
+$(1)/include/asm-offsets.py: $(1)/include/asm-offsets.s
+	$$(Q){ echo '# Generated from tools/asm-offsets.c: do not edit.'; \
+	  sed -n 's/.*->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\).*/\1 = (\2) \& 0xffffffff/p' $$<; } > $$@
+
+$(1)/kernel.elf: $$($(1)_OBJS) $$($(1)_OFFSETS) linker.ld tools/ksyms
+	$$(call quiet,LD,$$@)
+	$$(Q)tools/ksyms /dev/null > $(1)/ksyms0.c
+	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $(1)/ksyms0.c -o $(1)/ksyms0.o
+	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $(1)/kernel.0.elf $$($(1)_OBJS) $(1)/ksyms0.o
+	$$(Q)$$(NM) -n $(1)/kernel.0.elf | tools/ksyms - > $(1)/ksyms1.c
+	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $(1)/ksyms1.c -o $(1)/ksyms1.o
+	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $(1)/kernel.1.elf $$($(1)_OBJS) $(1)/ksyms1.o
+	$$(Q)$$(NM) -n $(1)/kernel.1.elf | tools/ksyms - > $(1)/ksyms2.c
+	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $(1)/ksyms2.c -o $(1)/ksyms2.o
+	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $$@ $$($(1)_OBJS) $(1)/ksyms2.o
+	$$(Q)$$(NM) -n $$@ | tools/ksyms - | cmp -s - $(1)/ksyms2.c || \
+		{ echo "ksyms: symbol table did not converge" >&2; rm -f $$@; exit 1; }
+
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+$(eval $(call kernel_variant,$(BUILD),))
+$(eval $(call kernel_variant,$(BUILD)/debug,$(DEBUG_CFLAGS)))
 
 $(BUILD)/kernel.sym: $(KERNEL)
 	$(Q)$(NM) -n $< > $@
@@ -141,7 +158,7 @@ clean:
 
 help:
 	@echo 'hilo targets:'
-	@echo '  all      build $(BUILD)/kernel.elf, kernel.sym and kernel.asm (default)'
+	@echo '  all      build $(BUILD)/kernel.elf (+ .sym, .asm) and the test build $(BUILD)/debug/kernel.elf'
 	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run the whole test matrix (tests/matrix)'
@@ -150,4 +167,3 @@ help:
 	@echo 'variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) ACCEL=tcg|kvm|auto'
 	@echo '           BOOT=kernel|iso CMDLINE="..." BUILD=$(BUILD) V=1'
 
--include $(OBJS:.o=.d)
