@@ -149,6 +149,11 @@ run: all $(if $(filter iso,$(BOOT)),iso)
 test: all iso
 	$(Q)$(PYTHON) tests/runner.py
 
+# Reject new uses of the deprecated kmap()/kmap_atomic() outside mm/, tests/.
+check:
+	$(Q)tools/check-deprecated --self-test >/dev/null
+	$(Q)tools/check-deprecated
+
 debug: all
 	$(Q)tools/debug
 
@@ -163,6 +168,7 @@ help:
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run the whole test matrix (tests/matrix)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
+	@echo '  check    reject deprecated kmap()/kmap_atomic() uses outside mm/ and tests/'
 	@echo '  clean    remove $(BUILD)'
 	@echo 'variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) ACCEL=tcg|kvm|auto'
 	@echo '           BOOT=kernel|iso CMDLINE="..." BUILD=$(BUILD) V=1'
