@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+"""Unit tests of tests/runner.py on synthetic serial logs (no QEMU).
+
+Run: python3 -m unittest tests/test_runner.py  (from the repository root).
+"""
+
+import os
+import sys
+import tempfile
+import textwrap
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import runner  # noqa: E402
+from runner import (FAILED, PANIC, PASSED, RESET, TIMEOUT, Boot, Config,  # noqa: E402
+                    KnownNames, MatrixError, Run)
+
+
+def log(text):
+    return textwrap.dedent(text).lstrip("\n")
+
+
+# The example of the brief, completed: a failed case with its diagnostic, a
+# case that expects a panic, stray kernel messages.
+PRINTK_LOG = log("""
+    hilo: booting, 512 MiB
+    cmdline: /boot/kernel.elf
+    KTAP version 1
+    1..2
+        KTAP version 1
+        # Subtest: printk
+        1..3
+        ok 1 printk_formats_decimal
+        # printk_formats_hex: EXPECTATION FAILED at tests/printk_test.c:42
+        Expected buf == "0x1f", but
+            buf == "1f"
+            "0x1f" == "0x1f"
+        not ok 2 printk_formats_hex
+    timer: a stray kernel message
+        ok 3 printk_some_case # SKIP expects panic "divide error": boot with test=printk.printk_some_case
+    # printk: pass:1 fail:1 skip:1 total:3
+    not ok 1 printk
+        KTAP version 1
+        # Subtest: boot
+        1..2
+        ok 1 boot_has_pae
+        ok 2 boot_high_ram # SKIP no RAM above 4 GiB
+    # boot: pass:1 fail:0 skip:1 total:2
+    ok 2 boot
+    # Totals: pass:2 fail:1 skip:2 total:5
+    """)
+
+PASSING_LOG = log("""
+    KTAP version 1
+    1..2
+        KTAP version 1
+        # Subtest: kmap
+        1..3
+        ok 1 kmap_maps_highmem
+        ok 2 kmap_reuses_slot
+        ok 3 kmap_wraps_around
+    ok 1 kmap
+        KTAP version 1
+        # Subtest: vmap
+        1..1
+        ok 1 vmap_maps_pages
+    ok 2 vmap
+    """)
+
+# PASSING_LOG cut in the middle of kmap_reuses_slot by a panic.
+PANIC_LOG = log("""
+    KTAP version 1
+    1..2
+        KTAP version 1
+        # Subtest: kmap
+        1..3
+        ok 1 kmap_maps_highmem
+    Kernel panic - not syncing: kunmap: page c1000000 is not mapped
+    """)
+
+
+def config(name="kernel-1G", expect="ktap", **kw):
+    return Config(name, "kernel", "1G", "max", 60, expect, **kw)
+
+
+def run(text, status=PASSED, verdict="all tests passed", cfg=None, cmdline="",
+        panic_case=None):
+    cfg = cfg or config()
+    return Run(Boot(cfg, cmdline, f"/logs/{cfg.name}.log", panic_case),
+               status, verdict, "", 1.0, text)
+
+
+def lines(outcomes):
+    return [(o.status, o.label, o.reason) for o in outcomes]
+
+
+class ParseKtap(unittest.TestCase):
+    def test_no_ktap(self):
+        self.assertIsNone(runner.parse_ktap("hilo: booting\nKernel panic\n"))
+
+    def test_structure(self):
+        ktap = runner.parse_ktap(PRINTK_LOG)
+        self.assertEqual(ktap.plan, 2)
+        self.assertEqual([s.name for s in ktap.suites], ["printk", "boot"])
+        printk = ktap.suites[0]
+        self.assertEqual(printk.plan, 3)
+        self.assertEqual([(c.number, c.ok, c.name) for c in printk.cases],
+                         [(1, True, "printk_formats_decimal"),
+                          (2, False, "printk_formats_hex"),
+                          (3, True, "printk_some_case")])
+        self.assertFalse(printk.result.ok)
+        self.assertTrue(ktap.suites[1].result.ok)
+        self.assertFalse(ktap.incomplete())
+
+    def test_diagnostics_belong_to_the_next_result(self):
+        hex_case = runner.parse_ktap(PRINTK_LOG).suites[0].cases[1]
+        self.assertEqual(hex_case.diagnostics, [[
+            "printk_formats_hex: EXPECTATION FAILED at tests/printk_test.c:42",
+            'Expected buf == "0x1f", but', 'buf == "1f"', '"0x1f" == "0x1f"']])
+        self.assertEqual(runner.case_reason(hex_case),
+                         "EXPECTATION FAILED at tests/printk_test.c:42: "
+                         'Expected buf == "0x1f", but buf == "1f"; "0x1f" == "0x1f"')
+
+    def test_directives(self):
+        ktap = runner.parse_ktap(PRINTK_LOG)
+        skip = ktap.suites[1].cases[1]
+        self.assertTrue(skip.skipped)
+        self.assertEqual(skip.directive, "SKIP no RAM above 4 GiB")
+        self.assertEqual(runner.expected_panics(ktap),
+                         [("printk.printk_some_case", "divide error",
+                           "printk.printk_some_case")])
+
+    def test_incomplete(self):
+        ktap = runner.parse_ktap(PANIC_LOG)
+        self.assertTrue(ktap.incomplete())
+        self.assertEqual(ktap.suites[0].missing(), 2)
+        self.assertEqual(ktap.missing_suites(), 1)
+        self.assertEqual(runner.panic_message(PANIC_LOG),
+                         "kunmap: page c1000000 is not mapped")
+
+    def test_crlf_and_garbage(self):
+        text = "\x00\x1b[2J" + PASSING_LOG.replace("\n", "\r\n")
+        ktap = runner.parse_ktap(text)
+        self.assertIsNone(ktap, "a header behind garbage on its line is not KTAP")
+        ktap = runner.parse_ktap("garbage\r\n" + PASSING_LOG.replace("\n", "\r\n"))
+        self.assertFalse(ktap.incomplete())
+        self.assertEqual(len(list(ktap.cases())), 4)
+
+
+class KtapOutcomes(unittest.TestCase):
+    def outcomes(self, r, *others):
+        return lines(runner.ktap_outcomes(r, KnownNames([r, *others])))
+
+    def test_passing(self):
+        self.assertEqual(self.outcomes(run(PASSING_LOG)), [
+            ("ok", "kmap.kmap_maps_highmem", ""), ("ok", "kmap.kmap_reuses_slot", ""),
+            ("ok", "kmap.kmap_wraps_around", ""), ("ok", "vmap.vmap_maps_pages", "")])
+
+    def test_failed_skipped_and_expected_panic(self):
+        got = self.outcomes(run(PRINTK_LOG, FAILED, "some tests FAILED"))
+        self.assertEqual([g[:2] for g in got], [
+            ("ok", "printk.printk_formats_decimal"),
+            ("FAIL", "printk.printk_formats_hex"),
+            ("ok", "boot.boot_has_pae"),
+            ("skip", "boot.boot_high_ram")])
+        self.assertEqual(got[3][2], "no RAM above 4 GiB")
+
+    def test_no_ktap(self):
+        got = self.outcomes(run("hilo: booting\n", TIMEOUT, "TIMEOUT"))
+        self.assertEqual(got, [("FAIL", "(boot)", "no KTAP output (timeout after 60 s)")])
+
+    def test_panic_without_names(self):
+        got = self.outcomes(run(PANIC_LOG, PANIC, "KERNEL PANIC"))
+        self.assertEqual(got, [
+            ("ok", "kmap.kmap_maps_highmem", ""),
+            ("FAIL", "kmap", "plan incomplete: 1 of 3: kernel panic: "
+                             "kunmap: page c1000000 is not mapped"),
+            ("FAIL", "(ktap)", "plan incomplete: 1 of 2 suites: not run after kernel "
+                               "panic: kunmap: page c1000000 is not mapped in kmap")])
+
+    def test_panic_with_names_from_another_boot(self):
+        other = run(PASSING_LOG, cfg=config("kernel-4G"))
+        got = self.outcomes(run(PANIC_LOG, PANIC, "KERNEL PANIC"), other)
+        cause = "kernel panic: kunmap: page c1000000 is not mapped"
+        after = f"not run after {cause} in kmap.kmap_reuses_slot"
+        self.assertEqual(got, [
+            ("ok", "kmap.kmap_maps_highmem", ""),
+            ("FAIL", "kmap.kmap_reuses_slot", cause),
+            ("FAIL", "kmap.kmap_wraps_around", after),
+            ("FAIL", "vmap.vmap_maps_pages", after)])
+
+    def test_cases_expecting_panics_are_not_missing_elsewhere(self):
+        text = PRINTK_LOG[:PRINTK_LOG.index("    ok 3 printk_some_case")]
+        complete = run(PRINTK_LOG, FAILED, cfg=config("kernel-4G"))
+        got = self.outcomes(run(text, TIMEOUT, "TIMEOUT"), complete)
+        self.assertEqual([g[1] for g in got if g[0] == "FAIL"],
+                         ["printk.printk_formats_hex", "boot.boot_has_pae", "boot.boot_high_ram"])
+        marked = run(text, TIMEOUT, "TIMEOUT", config("kernel-512M", "ktap+panics"))
+        got = self.outcomes(marked, complete)
+        self.assertEqual(got[2], ("FAIL", "printk.printk_some_case", "timeout after 60 s"))
+
+    def test_exit_without_results(self):
+        text = PASSING_LOG[:PASSING_LOG.index("    ok 3")]
+        got = self.outcomes(run(text), run(PASSING_LOG, cfg=config("kernel-4G")))
+        self.assertEqual(got[-2][1:], ("kmap.kmap_wraps_around",
+                                       "no result: the kernel stopped reporting here"))
+        self.assertEqual(got[-1][0:2], ("FAIL", "vmap.vmap_maps_pages"))
+
+    def test_timeout_after_everything(self):
+        got = self.outcomes(run(PASSING_LOG, TIMEOUT, "TIMEOUT"))
+        self.assertEqual(got[-1], ("FAIL", "(run)", "timeout after 60 s"))
+
+    def test_failure_status_without_failed_case(self):
+        got = self.outcomes(run(PASSING_LOG, FAILED, "some tests FAILED"))
+        self.assertEqual(got[-1][:2], ("FAIL", "(run)"))
+
+    def test_suite_not_ok_without_failed_case(self):
+        text = PASSING_LOG.replace("ok 2 vmap", "not ok 2 vmap")
+        got = self.outcomes(run(text))
+        self.assertEqual(got[-1], ("FAIL", "vmap", "the suite reported not ok"))
+
+    def test_required_log_text(self):
+        r = run(PASSING_LOG, cfg=config(log_text="RAM above 4 GiB left out"))
+        got = lines(runner.outcomes_of(r, KnownNames([r])))
+        self.assertEqual(got[-1][:2], ("FAIL", "(log)"))
+
+
+SELFCHECK_HEAD = log("""
+    KTAP version 1
+    1..1
+        KTAP version 1
+        # Subtest: selfcheck
+        1..1
+    """)
+
+
+class SelfCheck(unittest.TestCase):
+    def check(self, expect, tail, status, verdict="x"):
+        cfg = config("selfcheck", expect)
+        r = run(SELFCHECK_HEAD + tail, status, verdict, cfg,
+                cmdline=f"test=selfcheck.selfcheck_{expect}")
+        return runner.selfcheck_outcome(r)
+
+    def test_each_class(self):
+        fails = ("    # selfcheck_fails: EXPECTATION FAILED at x.c:1\n"
+                 "    not ok 1 selfcheck_fails\nnot ok 1 selfcheck\n")
+        cases = [("failed-case", fails, FAILED, "some tests FAILED"),
+                 ("unexpected-panic", "Kernel panic - not syncing: x\n", PANIC, "KERNEL PANIC"),
+                 ("timeout", "", TIMEOUT, "TIMEOUT"),
+                 ("triple-fault", "", RESET, "TRIPLE FAULT (QEMU log: x)"),
+                 ("incomplete-plan", "", PASSED, "all tests passed")]
+        for expect, tail, status, verdict in cases:
+            with self.subTest(expect):
+                self.assertEqual(self.check(expect, tail, status, verdict).status, "ok")
+
+    def test_misclassified(self):
+        o = self.check("timeout", "", PASSED)
+        self.assertEqual((o.status, o.label), ("FAIL", "selfcheck.selfcheck_timeout"))
+        self.assertIn('as "incomplete-plan", expected "timeout"', o.reason)
+
+    def test_never_reached_the_suite(self):
+        r = run("hilo: booting\n", TIMEOUT, "TIMEOUT", config("sc", "timeout"))
+        self.assertIn("never reached", runner.selfcheck_outcome(r).reason)
+
+
+class Panics(unittest.TestCase):
+    PANIC_CASE = ("printk.printk_some_case", "divide error")
+
+    def expected(self, text, status=PANIC):
+        r = run(text, status, "KERNEL PANIC", panic_case=self.PANIC_CASE)
+        return runner.expected_panic_outcome(r)
+
+    def test_expected_panic_passes(self):
+        text = ('    # printk_some_case: expecting panic "divide error"\n'
+                "Kernel panic - not syncing: divide error at c0101234\n")
+        self.assertEqual(self.expected(text).status, "ok")
+
+    def test_message_before_the_case_does_not_count(self):
+        text = ("divide error\n"
+                '    # printk_some_case: expecting panic "divide error"\n'
+                "Kernel panic - not syncing: page fault\n")
+        o = self.expected(text)
+        self.assertEqual(o.status, "FAIL")
+        self.assertIn("got: page fault", o.reason)
+
+    def test_no_panic(self):
+        text = '    # printk_some_case: expecting panic "divide error"\n'
+        o = self.expected(text, PASSED)
+        self.assertIn("but the boot ended", o.reason)
+
+    def test_matrix_panic_line(self):
+        cfg = config("nopae", "panic", log_text="hilo needs a CPU with PAE")
+        ok = run("hilo needs a CPU with PAE\n", PANIC, "KERNEL PANIC", cfg)
+        self.assertEqual(runner.outcomes_of(ok, KnownNames([]))[0].status, "ok")
+        hang = run("", TIMEOUT, "TIMEOUT", cfg)
+        self.assertEqual(runner.outcomes_of(hang, KnownNames([]))[0].status, "FAIL")
+
+    def test_follow_ups_come_from_the_marked_configuration(self):
+        matrix = runner.Matrix([], "/b", 1)
+        marked = run(PRINTK_LOG, FAILED, cfg=config("kernel-512M", "ktap+panics"))
+        boots = matrix.follow_ups(marked)
+        self.assertEqual([(b.cmdline, b.log, b.panic_case) for b in boots], [
+            ("test=printk.printk_some_case",
+             "/b/test-logs/kernel-512M.printk.printk_some_case.log",
+             ("printk.printk_some_case", "divide error"))])
+        self.assertEqual(matrix.follow_ups(run(PRINTK_LOG, FAILED)), [])
+
+
+class Scheduling(unittest.TestCase):
+    def boot(self, mem):
+        return Boot(Config(f"kernel-{mem}", "kernel", mem, "max", 60, "ktap"), "", "/x.log")
+
+    def test_guest_mib(self):
+        self.assertEqual([runner.guest_mib(m) for m in ("32M", "16G", "1024", "2g", "x")],
+                         [32, 16384, 1024, 2048, 0])
+
+    def test_memory_bounds_parallel_boots(self):
+        matrix = runner.Matrix([], "/b", 2, memory_mib=20 * 1024)
+        big1, big2, small = self.boot("16G"), self.boot("16G"), self.boot("1G")
+        self.assertEqual(matrix.startable([big1, big2, small], []), [big1, small])
+        self.assertEqual(matrix.startable([big2, small], [big1]), [small])
+        self.assertEqual(matrix.startable([big2], [small]), [big2])
+
+    def test_too_big_for_the_host_runs_alone(self):
+        matrix = runner.Matrix([], "/b", 2, memory_mib=8 * 1024)
+        big, small = self.boot("16G"), self.boot("1G")
+        self.assertEqual(matrix.startable([big, small], []), [big])
+        self.assertEqual(matrix.startable([big], [small]), [])
+
+    def test_jobs_bound_parallel_boots(self):
+        matrix = runner.Matrix([], "/b", 2)
+        boots = [self.boot("32M") for _ in range(3)]
+        self.assertEqual(matrix.startable(boots, []), boots[:2])
+        self.assertEqual(matrix.startable(boots[2:], boots[:2]), [])
+
+
+class MatrixFile(unittest.TestCase):
+    def parse(self, text):
+        with tempfile.NamedTemporaryFile("w", suffix=".matrix") as f:
+            f.write(text)
+            f.flush()
+            return runner.read_matrix(f.name)
+
+    def test_the_real_matrix(self):
+        configs = runner.read_matrix(runner.MATRIX)
+        self.assertEqual(sum(c.expect == "ktap+panics" for c in configs), 1)
+        nopae = next(c for c in configs if c.name == "nopae")
+        self.assertEqual((nopae.expect, nopae.log_text), ("panic", "hilo needs a CPU with PAE"))
+
+    def test_options(self):
+        (c,) = self.parse('a iso 1G qemu32,+pse36 9 ktap cmdline="test=x y" # note\n')
+        self.assertEqual((c.boot, c.cpu, c.timeout, c.cmdline), ("iso", "qemu32,+pse36", 9, "test=x y"))
+
+    def test_errors(self):
+        for bad in ("a kernel 1G max 9\n", "a floppy 1G max 9 ktap\n",
+                    "a kernel 1G max 9s ktap\n", "a kernel 1G max 9 pass\n",
+                    "a kernel 1G max 9 ktap smp=2\n",
+                    "a kernel 1G max 9 ktap\na kernel 1G max 9 ktap\n"):
+            with self.subTest(bad), self.assertRaises(MatrixError):
+                self.parse(bad)
+
+
+if __name__ == "__main__":
+    unittest.main()
