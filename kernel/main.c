@@ -13,6 +13,7 @@
 #include <hilo/mm.h>
 #include <hilo/multiboot.h>
 #include <hilo/printk.h>
+#include <hilo/sched.h>
 #include <hilo/string.h>
 
 void start_kernel(u32 magic, u32 mbi_phys) __noreturn;
@@ -40,6 +41,8 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	cpu_print_info();
 	trap_init();
 	mm_init();
+	sched_init();		/* from here on this code is task 0, "boot" */
+	local_irq_enable();	/* the tick starts: tasks are preempted */
 
 	test = cmdline_get("test");
 	if (test && !strcmp(test, "none")) {

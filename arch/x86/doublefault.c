@@ -16,6 +16,7 @@
 #include <asm/traps.h>
 #include <hilo/panic.h>
 #include <hilo/printk.h>
+#include <hilo/sched.h>
 
 #define DOUBLEFAULT_STACK_SIZE 8192
 
@@ -51,9 +52,12 @@ static void __noreturn doublefault_fn(void)
 			 regs.ebp);
 		regs.ebp = 0;
 	}
-	if (stack_guard_near(tss->esp))
-		panic_regs(&regs, "double fault: kernel stack overflow (esp %08x, %s)",
-			   tss->esp, layout_region(tss->esp));
+	if (stack_guard_near(tss->esp)) {
+		const struct task_struct *task = task_of_stack(tss->esp);
+
+		panic_regs(&regs, "double fault: kernel stack overflow in task %s (pid %d) (esp %08x, %s)",
+			   task->comm, task->pid, tss->esp, layout_region(tss->esp));
+	}
 	panic_regs(&regs, "double fault (esp %08x, %s)", tss->esp,
 		   layout_region(tss->esp));
 }

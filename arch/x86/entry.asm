@@ -13,15 +13,16 @@
 ;   lower    ds, es, fs, gs        by common_trap  <- struct pt_regs *
 ;
 ; calls do_trap(regs) on a 16-byte aligned stack with the kernel's data
-; segments loaded, and returns through ret_from_intr, which restores the
-; frame (a handler may have changed it) and irets.
+; segments loaded, and returns through ret_from_intr, which may preempt
+; the interrupted task, then restores the frame (a handler may have
+; changed it) and irets.
 ;
 ; Vector 8 (double fault) has a stub like every other for a uniform
 ; table, but idt_init() points the vector at a task gate instead.
 
 %include "asm-offsets.inc"
 
-extern do_trap
+extern do_trap, irqentry_exit_cond_resched
 global trap_stubs, ret_from_intr
 
 ; The vectors for which the CPU pushes an error code (SDM vol. 3, table 6-1).
@@ -81,11 +82,16 @@ common_trap:
         sub esp, 12
         push ebx
         call do_trap
-        mov esp, ebx
 
-; ret_from_intr: esp = the pt_regs to return to.  (The scheduler will
-; preempt here on the way out of an interrupt.)
+; ret_from_intr: the way out, on the aligned call frame with ebx = regs.
+; First the chance to preempt: when the interrupted code was preemptible
+; and the scheduler asked for a switch, irqentry_exit_cond_resched(regs)
+; switches tasks (kernel/sched.c) and this task carries on from here when
+; it next runs.  Then restore the frame and iret.
 ret_from_intr:
+        mov [esp], ebx                  ; the callee owns its argument slot
+        call irqentry_exit_cond_resched
+        mov esp, ebx
         pop gs
         pop fs
         pop es

@@ -16,6 +16,7 @@
 #include <asm/irq.h>
 #include <asm/ptrace.h>
 #include <hilo/panic.h>
+#include <hilo/preempt.h>
 #include <hilo/printk.h>
 #include <hilo/smp.h>
 
@@ -177,10 +178,12 @@ void do_irq(struct pt_regs *regs)
 	}
 	irq_stats[cpu][irq]++;
 	pic_eoi(irq);
+	irq_enter();		/* in_interrupt() holds: the handler may not sleep */
 	if (handler) {
 		handler(irq, regs);
 	} else {
 		pr_warn("irq %u: no handler: masking the line\n", irq);
 		irq_mask(irq);
 	}
+	irq_exit();
 }

@@ -1,7 +1,7 @@
 /*
- * What an address is: the regions of the kernel's virtual layout and the
- * kernel stacks, for fault reports.  Both are tables, so a new region or
- * a task's stack is a new row, not new code.
+ * What an address is: the regions of the kernel's virtual layout (a
+ * table, so a new region is a new row, not new code) and the kernel
+ * stacks (the tasks' stacks), for fault reports.
  *
  *   0xFFFFFFFF +----------------------------+
  *              | fixmap                     |  FIXADDR_START .. FIXADDR_TOP
@@ -23,6 +23,7 @@
 #include <asm/layout.h>
 #include <asm/traps.h>
 #include <hilo/compiler.h>
+#include <hilo/sched.h>
 
 /* One region, [start, end): end 0 means the top of the address space. */
 struct layout_region {
@@ -89,37 +90,35 @@ const char *layout_region_hint(unsigned long addr)
 }
 
 /*
- * The kernel stacks: [base, top), each with one unmapped guard page
- * directly below base.  The scheduler adds its task stacks here.
+ * The kernel stacks are the tasks' (hilo/sched.h): the boot task's is the
+ * boot stack, a kernel thread's is a vmalloc area.  Each has one unmapped
+ * guard page directly below its base.  kernel_stack_of - the bounds
+ * [base, top) of the stack whose body or guard page holds addr.
  */
-struct kernel_stack {
-	unsigned long base, top;
-};
+static bool kernel_stack_of(unsigned long addr, unsigned long *base, unsigned long *top)
+{
+	const struct task_struct *task = task_of_stack(addr);
 
-static const struct kernel_stack kernel_stacks[] = {
-	{ ADDR(boot_stack), ADDR(boot_stack_top) },
-};
+	if (!task)
+		return false;
+	*base = ADDR(task->stack);
+	*top = *base + task->stack_size;
+	return true;
+}
 
 /* stack_guard_near - see asm/traps.h. */
 bool stack_guard_near(unsigned long addr)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kernel_stacks); i++) {
-		unsigned long guard = kernel_stacks[i].base - PAGE_SIZE;
+	unsigned long base, top;
 
-		if (addr >= guard && addr < kernel_stacks[i].base + PAGE_SIZE)
-			return true;
-	}
-	return false;
+	return kernel_stack_of(addr, &base, &top) && addr < base + PAGE_SIZE;
 }
 
 /* on_kernel_stack - see asm/traps.h. */
 bool on_kernel_stack(unsigned long addr, unsigned long size)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kernel_stacks); i++) {
-		const struct kernel_stack *s = &kernel_stacks[i];
+	unsigned long base, top;
 
-		if (addr >= s->base && addr < s->top && size <= s->top - addr)
-			return true;
-	}
-	return false;
+	return kernel_stack_of(addr, &base, &top) && addr >= base &&
+	       size <= top - addr;
 }

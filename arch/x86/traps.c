@@ -21,7 +21,9 @@
 #include <hilo/compiler.h>
 #include <hilo/ksyms.h>
 #include <hilo/panic.h>
+#include <hilo/preempt.h>
 #include <hilo/printk.h>
+#include <hilo/sched.h>
 
 /* What an exception's error code holds. */
 enum trap_error {
@@ -147,22 +149,46 @@ static void snprint_pf_error(char *buf, size_t size, u32 err)
 }
 
 /*
+ * snprint_pf_task - who faulted: "; task NAME (pid N)", and the task's
+ * pagefault_disable() depth when it is not 0.
+ */
+static void snprint_pf_task(char *buf, size_t size)
+{
+	const struct task_struct *task = current;
+	int depth = pagefault_disabled();
+	size_t len = (size_t)snprintf(buf, size, "; task %s (pid %d)", task->comm, task->pid);
+
+	if (depth && len < size)
+		snprintf(buf + len, size - len, ", pagefault_disable() depth %d", depth);
+}
+
+/*
  * do_page_fault - every page fault is fatal for now (no demand paging):
- * name the address, the region of the layout it lies in, the access, and
- * the likely cause.  CR2 is read first, before anything can fault again.
+ * name the address, the region of the layout it lies in, the access, the
+ * likely cause and the task.  CR2 is read first, before anything can
+ * fault again.
  */
 static void __noreturn do_page_fault(struct pt_regs *regs, const struct trap_desc *desc)
 {
 	unsigned long addr = read_cr2();
 	const char *hint = layout_region_hint(addr);
-	char access[96];
+	char access[96], overflow[64], who[96];
 
-	if (stack_guard_near(addr))
-		hint = "kernel stack overflow";
+	if (stack_guard_near(addr)) {
+		const struct task_struct *owner = task_of_stack(addr);
+
+		if (owner == current)
+			hint = "kernel stack overflow";
+		else
+			hint = overflow;	/* a stray pointer into another stack */
+		snprintf(overflow, sizeof(overflow), "guard page of task %s (pid %d)",
+			 owner->comm, owner->pid);
+	}
 	snprint_pf_error(access, sizeof(access), regs->error_code);
-	panic_regs(regs, "%s at 0x%08lx (%s): %s%s%s%s", desc->name, addr,
+	snprint_pf_task(who, sizeof(who));
+	panic_regs(regs, "%s at 0x%08lx (%s): %s%s%s%s%s", desc->name, addr,
 		   layout_region(addr), access, hint ? " (" : "", hint ? hint : "",
-		   hint ? ")" : "");
+		   hint ? ")" : "", who);
 }
 
 static trap_hook_t int3_hook;

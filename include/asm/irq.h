@@ -50,8 +50,9 @@ void pic_init(void);
 
 /*
  * do_irq - handle vector regs->vector from line regs->vector - IRQ0_VECTOR:
- * filter spurious interrupts, count, call the handler, send the EOI.
- * Called by do_trap().
+ * filter spurious interrupts, count, send the EOI, call the handler
+ * between irq_enter() and irq_exit() (so in_interrupt() holds in it and
+ * might_sleep() panics).  Called by do_trap().
  */
 void do_irq(struct pt_regs *regs);
 

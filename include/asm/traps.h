@@ -104,7 +104,8 @@ bool stack_guard_near(unsigned long addr);
 
 /*
  * on_kernel_stack - true when [addr, addr + size) lies within one kernel
- * stack (the boot stack for now): safe to read while walking frames.
+ * stack (a task's: the boot stack or a thread's): safe to read while
+ * walking frames.  Any context.
  */
 bool on_kernel_stack(unsigned long addr, unsigned long size);
 

@@ -1,0 +1,29 @@
+/*
+ * The PC's programmable interval timer (8253/8254 PIT), channel 0, as the
+ * periodic tick on IRQ 0 (arch/x86/pit.c).  The generic side is
+ * hilo/timer.h.
+ */
+#ifndef ASM_TIMER_H
+#define ASM_TIMER_H
+
+#include <hilo/types.h>
+
+#define PIT_TICK_RATE 1193182u	/* the PIT's input clock, Hz */
+#define PIT_IRQ       0
+
+/*
+ * pit_set_hz - program channel 0 to interrupt hz times a second (the
+ * divisor rounded to nearest) and return the real tick period in
+ * nanoseconds, rounded down.  hz must be at least 19 (16-bit divisor).
+ * Interrupts may be on: the port writes are done with them off.
+ */
+unsigned long pit_set_hz(unsigned int hz);
+
+/*
+ * pit_init - register the tick handler on IRQ 0 (it calls timer_tick()),
+ * program the rate, unmask the line.  Returns the tick period as
+ * pit_set_hz().  Boot, interrupts disabled.
+ */
+unsigned long pit_init(unsigned int hz);
+
+#endif

@@ -1,0 +1,252 @@
+/*
+ * Tasks and the scheduler (DESIGN.md section 4).
+ *
+ * Every flow of control is a task with its own kernel stack: the boot
+ * task (pid 0, "boot": start_kernel and the self-tests, on the boot
+ * stack), one idle task per CPU ("idle/N", run only when nothing else
+ * can) and kernel threads (kthread_create).  Scheduling is round robin
+ * over one run queue per CPU: a task runs until it sleeps, yields, or
+ * uses up its time slice of SCHED_SLICE_MS (at least one timer tick), and
+ * is then preempted on the way out of the timer interrupt.
+ *
+ * Task states:
+ *
+ *   TASK_NEW --kthread_start--> TASK_RUNNING --sleep--> TASK_UNINTERRUPTIBLE
+ *                                 |     ^                    |
+ *                                 |     `--wake_up_process---'
+ *                                 `--kthread_exit--> TASK_DEAD --kthread_wait--> freed
+ *
+ * (sleep: set_current_state(TASK_UNINTERRUPTIBLE), then schedule().)
+ * RUNNING means runnable: the task is running or queued (->on_rq).  A
+ * task that is preempted right after it set a sleeping state stays
+ * queued (it did not choose to sleep yet); only its own schedule() takes
+ * it off the queue.
+ *
+ * Every switch runs the per-task mm hooks exactly once, in order:
+ * kmap_local_sched_out(prev) before the register switch (on prev's
+ * stack), kmap_local_sched_in(next) after it (on next's), including a
+ * thread's first run and its final switch at exit.
+ */
+#ifndef HILO_SCHED_H
+#define HILO_SCHED_H
+
+#include <asm/layout.h>
+#include <hilo/compiler.h>
+#include <hilo/list.h>
+#include <hilo/percpu.h>
+#include <hilo/spinlock.h>
+#include <hilo/types.h>
+
+#define TASK_COMM_LEN   16
+#define THREAD_SIZE     (2 * PAGE_SIZE)	/* a kernel thread's stack, as in Linux */
+#define SCHED_SLICE_MS  10		/* round-robin time slice */
+#define NR_TASKS_MAX    64		/* the task pool (kernel/kthread.c) */
+
+/* Task states (->state). */
+#define TASK_RUNNING         0x0000
+#define TASK_UNINTERRUPTIBLE 0x0002
+#define TASK_NEW             0x0800	/* created, not started yet */
+#define TASK_DEAD            0x0080	/* exited, not waited for yet */
+
+/* Task kinds (->flags). */
+#define PF_IDLE     0x0002		/* a CPU's idle task */
+#define PF_KTHREAD  0x0020		/* made by kthread_create */
+
+struct task_struct {
+	unsigned long sp;		/* saved esp while switched out */
+	unsigned int state;		/* TASK_*, see the diagram above */
+	unsigned int flags;		/* PF_* */
+	int pid;
+	char comm[TASK_COMM_LEN];	/* the name */
+	unsigned int cpu;		/* the CPU it runs or is queued on */
+
+	/* Scheduling: the fields below are guarded by the CPU's rq lock. */
+	bool on_rq;			/* running or queued: not asleep */
+	struct list_head run_list;	/* in the run queue while queued */
+	unsigned int time_slice;	/* ticks left of the current slice */
+	unsigned long nvcsw;		/* voluntary switches away (slept, yielded) */
+	unsigned long nivcsw;		/* involuntary ones (preempted) */
+	unsigned long ticks;		/* CPU time: timer ticks that found it running */
+
+	int pagefault_disabled;		/* pagefault_disable() depth */
+
+	/*
+	 * The kernel stack, [stack, stack + stack_size), with an unmapped
+	 * guard page right below it.  (Per-task mm state, the kmap_local
+	 * stack, joins this struct with the kmap_local work and is saved
+	 * and restored by the switch hooks.)
+	 */
+	void *stack;
+	unsigned long stack_size;
+
+	/* Kernel threads. */
+	int (*fn)(void *arg);
+	void *arg;
+	int exit_code;
+	bool stack_released;		/* dead and switched away: reapable */
+	bool waited;			/* kthread_wait() has claimed it */
+
+	struct list_head tasks;		/* task_list: every live task */
+};
+
+/* Every task, boot and idle tasks included, in creation order. */
+extern struct list_head task_list;
+extern spinlock_t tasklist_lock;	/* guards task_list and the pids */
+
+/* The boot task: pid 0, start_kernel on the boot stack. */
+extern struct task_struct init_task;
+
+/*
+ * sched_init - make the boot task a task like any other, create the idle
+ * task, start the timer tick (hz= on the command line, see hilo/timer.h).
+ * Call once after mm_init(), interrupts disabled; the caller enables them.
+ */
+void sched_init(void);
+
+/*
+ * schedule - give up the CPU.  If the current task's state is not
+ * TASK_RUNNING it sleeps until wake_up_process(); otherwise it goes to
+ * the back of the run queue.  Task context, preemptible: panics
+ * ("schedule: scheduling while atomic ...") otherwise.
+ */
+void schedule(void);
+
+/* yield - let every other runnable task run first.  Task context, may sleep. */
+void yield(void);
+
+/*
+ * set_current_state - set the current task's state, ordered before the
+ * condition test that follows it, on SMP too (an xchg is a full barrier,
+ * as Linux's smp_store_mb).  See hilo/wait.h.
+ */
+static inline void set_current_state(unsigned int state)
+{
+	__atomic_exchange_n(&current->state, state, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * wake_up_process - make a sleeping task runnable.  Returns false when it
+ * was not asleep (running, new or dead).  Any context; never sleeps.
+ */
+bool wake_up_process(struct task_struct *task);
+
+/*
+ * scheduler_tick - account a timer tick to the current task and end its
+ * slice when it is used up.  Timer interrupt only.
+ */
+void scheduler_tick(void);
+
+/*
+ * preempt_schedule_irq - switch tasks from the interrupt return path.
+ * Interrupts disabled, count 0; returns with interrupts disabled.
+ */
+void preempt_schedule_irq(void);
+
+struct pt_regs;
+/*
+ * irqentry_exit_cond_resched - called by entry.asm on every return from
+ * an interrupt or exception: preempt the interrupted task when it was
+ * preemptible (interrupts on, count 0) and need_resched is set.
+ */
+void irqentry_exit_cond_resched(struct pt_regs *regs);
+
+/*
+ * schedule_timeout - sleep for up to timeout ticks in the state the
+ * caller set (a wake_up_process() ends it sooner).  Returns the ticks
+ * left, 0 when the full timeout passed.  schedule_timeout_uninterruptible
+ * sets TASK_UNINTERRUPTIBLE itself.  Task context, may sleep.
+ * (kernel/timer.c)
+ */
+long schedule_timeout(long timeout);
+long schedule_timeout_uninterruptible(long timeout);
+
+/* ---- kernel threads (kernel/kthread.c) ---- */
+
+/*
+ * kthread_create - a new kernel thread that will run fn(arg) on its own
+ * THREAD_SIZE stack (vmalloc, with guard pages) under the printf-style
+ * name, in state TASK_NEW: it runs once kthread_start()ed.  Returns NULL
+ * when the task pool or memory runs out.  Not in interrupt context (a
+ * panic); it does not sleep, so sched_init() makes the idle task with it.
+ */
+struct task_struct *kthread_create(int (*fn)(void *), void *arg,
+				   const char *namefmt, ...) __printf(3, 4);
+
+/* kthread_start - queue a TASK_NEW thread to run.  Any context. */
+void kthread_start(struct task_struct *task);
+
+/* kthread_run - kthread_create, then kthread_start.  Not in interrupts. */
+#define kthread_run(fn, arg, ...) ({                                          \
+	struct task_struct *__k = kthread_create(fn, arg, __VA_ARGS__);      \
+	if (__k)                                                              \
+		kthread_start(__k);                                           \
+	__k; })
+
+/*
+ * kthread_exit - end the current kernel thread with status code (as does
+ * returning code from its fn).  Only kernel threads exit; preemptible
+ * task context.  Never returns.
+ */
+void __noreturn kthread_exit(int code);
+
+/*
+ * kthread_wait - wait for a kernel thread to exit, free its stack and its
+ * task, and return its exit status.  One waiter per thread, never the
+ * thread itself.  Task context, may sleep.
+ */
+int kthread_wait(struct task_struct *task);
+
+/* ---- introspection ---- */
+
+/*
+ * sched_show_tasks - print the task list: pid, name, state, switches,
+ * CPU time in ticks, stack.  Any context but interrupts disabled;
+ * panic_show_tasks() is the same without the lock.
+ */
+void sched_show_tasks(void);
+
+/* nr_context_switches - task switches on every CPU since boot. */
+unsigned long nr_context_switches(void);
+
+/* task_state_name - "running", "sleeping", "new", "dead". */
+const char *task_state_name(unsigned int state);
+
+/*
+ * task_of_stack - the task whose kernel stack or stack guard page
+ * ([stack - PAGE_SIZE, stack + stack_size)) holds addr, or NULL.  For
+ * fault reports: takes no lock.  Any context.
+ */
+struct task_struct *task_of_stack(unsigned long addr);
+
+/*
+ * The switch hooks, traced for tests: while a trace is on, every hook
+ * call on this CPU appends { hook, task } to the log, in call order.
+ * sched_hook_trace_stop() returns the number of calls seen, which may
+ * exceed size (only the first size are stored).  Tests only.
+ */
+enum sched_hook { SCHED_HOOK_OUT, SCHED_HOOK_IN };
+struct sched_hook_event {
+	enum sched_hook hook;
+	struct task_struct *task;
+	unsigned int state;		/* the task's state at the call */
+};
+void sched_hook_trace_start(struct sched_hook_event *log, unsigned int size);
+unsigned int sched_hook_trace_stop(void);
+
+/* ---- between kernel/sched.c and kernel/kthread.c ---- */
+
+/* do_task_dead - switch away from the current task for good (kthread_exit). */
+void __noreturn do_task_dead(void);
+
+/*
+ * kthread_task_dead - called by the switch that left a dead thread, on
+ * the next task's stack: the thread's stack is free, kthread_wait() may
+ * reap it.  Preemption disabled.
+ */
+void kthread_task_dead(struct task_struct *dead);
+
+/* The per-task mm hooks (weak empty defaults in kernel/sched.c). */
+void kmap_local_sched_out(struct task_struct *prev);
+void kmap_local_sched_in(struct task_struct *next);
+
+#endif

@@ -1,0 +1,546 @@
+/*
+ * The scheduler: round robin over one run queue per CPU, preemptive on
+ * the timer tick (see hilo/sched.h for the states, hilo/preempt.h for the
+ * preempt count).
+ *
+ * One path switches tasks, __schedule():
+ *
+ *   schedule()               the task gives up the CPU (sleep, yield, exit)
+ *   preempt_schedule()       preempt_enable() brought the count to 0
+ *   preempt_schedule_irq()   on the way out of an interrupt (entry.asm)
+ *        |
+ *   __schedule(preempt)      rq lock, interrupts off: requeue or dequeue prev,
+ *        |                   pick the queue's head (or the idle task)
+ *   context_switch()         kmap_local_sched_out(prev)
+ *        |                   switch_stack()  ... another task runs ...
+ *   finish_task_switch()     kmap_local_sched_in(current), unlock, reap the dead
+ *
+ * A new task's first switch_stack() returns into ret_from_fork, which
+ * calls schedule_tail(): the same finish_task_switch(), then the count's
+ * release that schedule() would have done.
+ *
+ * Locking: each run queue's lock guards its queue and the scheduling
+ * fields of the tasks on it (state, on_rq, time_slice, the counters).  It
+ * is taken with interrupts off (the tick takes it), after a wait queue's
+ * or the timer base's lock, never before.
+ */
+#include <asm/processor.h>
+#include <asm/ptrace.h>
+#include <asm/switch_to.h>
+#include <hilo/compiler.h>
+#include <hilo/ksyms.h>
+#include <hilo/panic.h>
+#include <hilo/percpu.h>
+#include <hilo/preempt.h>
+#include <hilo/printk.h>
+#include <hilo/sched.h>
+#include <hilo/spinlock.h>
+#include <hilo/timer.h>
+
+struct rq {
+	spinlock_t lock;
+	unsigned int cpu;
+	struct list_head queue;		/* runnable tasks but the running one */
+	struct task_struct *idle;	/* runs when the queue is empty */
+	unsigned long nr_switches;
+};
+
+/* The switch-hook trace for tests (hilo/sched.h). */
+struct sched_hook_trace {
+	struct sched_hook_event *log;
+	unsigned int size, count;
+	bool on;
+};
+
+static struct rq runqueues[NR_CPUS];
+static struct sched_hook_trace hook_traces[NR_CPUS];
+
+struct task_struct init_task = {
+	.state = TASK_RUNNING,
+	.pid = 0,
+	.comm = "boot",
+	.on_rq = true,
+	.run_list = LIST_HEAD_INIT(init_task.run_list),
+	.stack = boot_stack,
+	.stack_size = BOOT_STACK_SIZE,
+	.tasks = LIST_HEAD_INIT(task_list),
+};
+
+/* The boot task is on the list from the start, so a panic can show it. */
+struct list_head task_list = { &init_task.tasks, &init_task.tasks };
+DEFINE_SPINLOCK(tasklist_lock);
+
+struct percpu percpu[NR_CPUS] = {
+	[0] = { .current_task = &init_task, .cpu = 0 },
+};
+
+static struct rq *cpu_rq(unsigned int cpu)
+{
+	return &runqueues[cpu];
+}
+
+static struct rq *this_rq(void)
+{
+	return cpu_rq(smp_processor_id());
+}
+
+/* ---- the per-task mm hooks ---- */
+
+/*
+ * kmap_local_sched_out - save the outgoing task's per-task mappings.
+ * Called once per switch, before the register switch, with interrupts
+ * off.  Empty until kmap_local exists; mm/highmem.c replaces it.
+ */
+void __attribute__((weak)) kmap_local_sched_out(struct task_struct *prev)
+{
+}
+
+/*
+ * kmap_local_sched_in - restore the incoming task's per-task mappings.
+ * Called once per switch, after the register switch, on the incoming
+ * task's stack with interrupts off.  Empty until kmap_local exists.
+ */
+void __attribute__((weak)) kmap_local_sched_in(struct task_struct *next)
+{
+}
+
+/* sched_hook_record - append one hook call to this CPU's trace, if on. */
+static void sched_hook_record(enum sched_hook hook, struct task_struct *task)
+{
+	struct sched_hook_trace *tr = &hook_traces[smp_processor_id()];
+
+	if (!tr->on)
+		return;
+	if (tr->count < tr->size)
+		tr->log[tr->count] = (struct sched_hook_event){ hook, task, task->state };
+	tr->count++;
+}
+
+/* sched_hook_trace_start - see hilo/sched.h. */
+void sched_hook_trace_start(struct sched_hook_event *log, unsigned int size)
+{
+	struct sched_hook_trace *tr = &hook_traces[smp_processor_id()];
+	unsigned long flags = arch_local_irq_save();
+
+	*tr = (struct sched_hook_trace){ .log = log, .size = size, .on = true };
+	arch_local_irq_restore(flags);
+}
+
+/* sched_hook_trace_stop - see hilo/sched.h. */
+unsigned int sched_hook_trace_stop(void)
+{
+	struct sched_hook_trace *tr = &hook_traces[smp_processor_id()];
+	unsigned long flags = arch_local_irq_save();
+	unsigned int count = tr->count;
+
+	tr->on = false;
+	arch_local_irq_restore(flags);
+	return count;
+}
+
+static void sched_switch_out(struct task_struct *prev)
+{
+	sched_hook_record(SCHED_HOOK_OUT, prev);
+	kmap_local_sched_out(prev);
+}
+
+static void sched_switch_in(struct task_struct *next)
+{
+	kmap_local_sched_in(next);
+	sched_hook_record(SCHED_HOOK_IN, next);
+}
+
+/* ---- the run queue ---- */
+
+/* resched_curr - make rq's CPU switch at its next chance.  rq lock held. */
+static void resched_curr(struct rq *rq)
+{
+	WRITE_ONCE(per_cpu(rq->cpu)->need_resched, true);
+}
+
+/*
+ * enqueue_task - put a runnable task at the back of the queue; an idle
+ * CPU switches to it at once.  rq lock held.
+ */
+static void enqueue_task(struct rq *rq, struct task_struct *task)
+{
+	task->on_rq = true;
+	list_add_tail(&task->run_list, &rq->queue);
+	if (per_cpu(rq->cpu)->current_task == rq->idle)
+		resched_curr(rq);
+}
+
+/* pick_next_task - the queue's head with a fresh slice, else idle.  rq lock held. */
+static struct task_struct *pick_next_task(struct rq *rq)
+{
+	struct task_struct *next;
+
+	if (list_empty(&rq->queue))
+		return rq->idle;
+	next = list_first_entry(&rq->queue, struct task_struct, run_list);
+	list_del_init(&next->run_list);
+	next->time_slice = msecs_to_jiffies(SCHED_SLICE_MS);
+	return next;
+}
+
+/* ---- switching ---- */
+
+/*
+ * finish_task_switch - the second half of every switch, on the incoming
+ * task's stack: the switch-in hook, then the rq lock and interrupts that
+ * __schedule() took, then the reaping of a task that just exited.
+ */
+static void finish_task_switch(struct task_struct *prev)
+{
+	struct rq *rq = this_rq();
+	bool prev_dead = prev->state == TASK_DEAD;
+
+	sched_switch_in(current);
+	arch_spin_unlock(&rq->lock);
+	local_irq_enable();
+	if (prev_dead)
+		kthread_task_dead(prev);
+}
+
+/* context_switch - switch from prev to next.  rq lock held, interrupts off. */
+static void context_switch(struct rq *rq, struct task_struct *prev,
+			   struct task_struct *next)
+{
+	sched_switch_out(prev);
+	rq->nr_switches++;
+	this_cpu()->current_task = next;
+	prev = switch_stack(&prev->sp, next->sp, prev);
+	finish_task_switch(prev);
+}
+
+/*
+ * __schedule - the one switching path.  preempt: the task did not choose
+ * to stop (an interrupt or preempt_enable() took the CPU), so it stays
+ * runnable whatever its state says.  The preempt count is exactly 1 (the
+ * caller's).  Returns, when the task runs again, with interrupts on.
+ */
+static void __schedule(bool preempt)
+{
+	struct rq *rq = this_rq();
+	struct task_struct *prev = current, *next;
+
+	local_irq_disable();
+	arch_spin_lock(&rq->lock);
+	if (unlikely(preempt_count() != PREEMPT_OFFSET))
+		panic("__schedule: preempt_count %#x in task %s (pid %d), expected %#x",
+		      preempt_count(), prev->comm, prev->pid, PREEMPT_OFFSET);
+	WRITE_ONCE(this_cpu()->need_resched, false);
+
+	if (!preempt && prev->state != TASK_RUNNING)
+		prev->on_rq = false;		/* it sleeps (or is dead) */
+	else if (prev != rq->idle)
+		list_add_tail(&prev->run_list, &rq->queue);
+
+	next = pick_next_task(rq);
+	if (next == prev) {
+		arch_spin_unlock(&rq->lock);
+		local_irq_enable();
+		return;
+	}
+	if (preempt)
+		prev->nivcsw++;
+	else
+		prev->nvcsw++;
+	context_switch(rq, prev, next);
+}
+
+/* schedule_tail - a new task's first code: finish the switch that started it. */
+void schedule_tail(struct task_struct *prev)
+{
+	finish_task_switch(prev);
+	preempt_enable();
+}
+
+/* schedule - see hilo/sched.h. */
+void schedule(void)
+{
+	struct task_struct *task = current;
+
+	if (unlikely(preempt_count() || irqs_disabled()))
+		panic("schedule: scheduling while atomic: preempt_count %#x, interrupts %s, task %s (pid %d)",
+		      preempt_count(), irqs_disabled() ? "off" : "on", task->comm, task->pid);
+	do {
+		preempt_disable();
+		__schedule(false);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+/* yield - see hilo/sched.h. */
+void yield(void)
+{
+	might_sleep();
+	set_current_state(TASK_RUNNING);
+	schedule();
+}
+
+/* preempt_schedule - see hilo/preempt.h. */
+void preempt_schedule(void)
+{
+	if (!preemptible())
+		return;
+	do {
+		preempt_disable();
+		__schedule(true);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+/* preempt_schedule_irq - see hilo/sched.h. */
+void preempt_schedule_irq(void)
+{
+	if (preempt_count() || !irqs_disabled())
+		panic("preempt_schedule_irq: preempt_count %#x, interrupts %s: not from an interrupt return",
+		      preempt_count(), irqs_disabled() ? "off" : "on");
+	do {
+		preempt_disable();
+		__schedule(true);
+		local_irq_disable();
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+/* irqentry_exit_cond_resched - see hilo/sched.h. */
+void irqentry_exit_cond_resched(struct pt_regs *regs)
+{
+	if (!(regs->eflags & X86_EFLAGS_IF))
+		return;			/* the interrupted code had interrupts off */
+	if (preempt_count() || !need_resched())
+		return;
+	preempt_schedule_irq();
+}
+
+/*
+ * do_task_dead - the current task's last switch: state TASK_DEAD with
+ * preemption off, so that no preemption can see the state before this
+ * switch does.  finish_task_switch() in the next task reaps it.
+ */
+void __noreturn do_task_dead(void)
+{
+	preempt_disable();
+	set_current_state(TASK_DEAD);
+	__schedule(false);
+	panic("do_task_dead: dead task %s (pid %d) ran again", current->comm, current->pid);
+}
+
+/* ---- waking, starting, ticking ---- */
+
+/* wake_up_process - see hilo/sched.h. */
+bool wake_up_process(struct task_struct *task)
+{
+	struct rq *rq = cpu_rq(task->cpu);
+	unsigned long flags;
+	bool woken = false;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	if (task->state == TASK_UNINTERRUPTIBLE) {
+		WRITE_ONCE(task->state, TASK_RUNNING);
+		if (!task->on_rq)
+			enqueue_task(rq, task);
+		woken = true;
+	}
+	spin_unlock_irqrestore(&rq->lock, flags);
+	return woken;
+}
+
+/* kthread_start - see hilo/sched.h. */
+void kthread_start(struct task_struct *task)
+{
+	struct rq *rq = cpu_rq(task->cpu);
+	unsigned long flags;
+
+	spin_lock_irqsave(&rq->lock, flags);
+	if (task->state != TASK_NEW)
+		panic("kthread_start: task %s (pid %d) is %s, not new",
+		      task->comm, task->pid, task_state_name(task->state));
+	WRITE_ONCE(task->state, TASK_RUNNING);
+	enqueue_task(rq, task);
+	spin_unlock_irqrestore(&rq->lock, flags);
+}
+
+/* scheduler_tick - see hilo/sched.h. */
+void scheduler_tick(void)
+{
+	struct rq *rq = this_rq();
+	struct task_struct *task = current;
+
+	spin_lock(&rq->lock);
+	task->ticks++;
+	if (list_empty(&rq->queue)) {
+		task->time_slice = msecs_to_jiffies(SCHED_SLICE_MS);
+	} else if (task == rq->idle || task->time_slice <= 1) {
+		resched_curr(rq);
+	} else {
+		task->time_slice--;
+	}
+	spin_unlock(&rq->lock);
+}
+
+/* ---- contexts ---- */
+
+/* preempt_count_underflow - see hilo/preempt.h. */
+void preempt_count_underflow(int count, int val)
+{
+	panic("preempt_count_sub: preempt_count %#x minus %#x goes below 0 in task %s (pid %d): unbalanced preempt_enable, spin_unlock or irq_exit",
+	      count, val, current->comm, current->pid);
+}
+
+/* __might_sleep - see hilo/preempt.h. */
+void __might_sleep(const char *file, int line, const char *func, unsigned long caller)
+{
+	unsigned long off = 0, size = 0;
+	const char *context, *caller_name;
+
+	if (in_interrupt())
+		context = "in interrupt context";
+	else if (preempt_count())
+		context = "with preemption disabled";
+	else if (irqs_disabled())
+		context = "with interrupts disabled";
+	else
+		return;
+	caller_name = ksyms_lookup(caller, &off, &size);
+	panic("might_sleep: %s would sleep %s (at %s:%d, called from %s+%#lx/%#lx): preempt_count %#x, interrupts %s, task %s (pid %d)",
+	      func, context, file, line, caller_name ? caller_name : "?", off, size,
+	      preempt_count(), irqs_disabled() ? "off" : "on", current->comm,
+	      current->pid);
+}
+
+/* pagefault_disable - see hilo/preempt.h. */
+void pagefault_disable(void)
+{
+	current->pagefault_disabled++;
+	barrier();
+}
+
+/* pagefault_enable - see hilo/preempt.h. */
+void pagefault_enable(void)
+{
+	struct task_struct *task = current;
+
+	barrier();
+	if (task->pagefault_disabled <= 0)
+		panic("pagefault_enable: task %s (pid %d) has pagefault_disabled %d: unbalanced",
+		      task->comm, task->pid, task->pagefault_disabled);
+	task->pagefault_disabled--;
+}
+
+/* pagefault_disabled - see hilo/preempt.h. */
+int pagefault_disabled(void)
+{
+	return current->pagefault_disabled;
+}
+
+/* ---- introspection ---- */
+
+/* nr_context_switches - see hilo/sched.h. */
+unsigned long nr_context_switches(void)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += READ_ONCE(cpu_rq(cpu)->nr_switches);
+	return sum;
+}
+
+/* task_state_name - see hilo/sched.h. */
+const char *task_state_name(unsigned int state)
+{
+	switch (state) {
+	case TASK_RUNNING:
+		return "running";
+	case TASK_UNINTERRUPTIBLE:
+		return "sleeping";
+	case TASK_NEW:
+		return "new";
+	case TASK_DEAD:
+		return "dead";
+	default:
+		return "?";
+	}
+}
+
+/* show_task - one line of the task list; '*' marks a CPU's running task. */
+static void show_task(const struct task_struct *task)
+{
+	unsigned long base = (unsigned long)task->stack;
+
+	printk(KERN_EMERG "%c%4d %-15s %-8s %3u %8lu %8lu %10lu  %08lx-%08lx\n",
+	       per_cpu(task->cpu)->current_task == task ? '*' : ' ',
+	       task->pid, task->comm, task_state_name(task->state), task->cpu,
+	       task->nvcsw, task->nivcsw, task->ticks, base, base + task->stack_size);
+}
+
+/* show_tasks - the task list, header first.  The caller handles locking. */
+static void show_tasks(void)
+{
+	const struct task_struct *task;
+
+	printk(KERN_EMERG "  PID NAME            STATE    CPU  VOLSWCH INVOLSWCH     TICKS  STACK\n");
+	list_for_each_entry(task, &task_list, tasks)
+		show_task(task);
+}
+
+/* sched_show_tasks - see hilo/sched.h. */
+void sched_show_tasks(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	show_tasks();
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+/*
+ * panic_show_tasks - the panic report's task list (overrides the weak
+ * hook in kernel/panic.c).  No lock: the panicking code may hold it.
+ */
+void panic_show_tasks(void)
+{
+	show_tasks();
+}
+
+/* ---- boot ---- */
+
+/*
+ * idle_fn - a CPU's idle task: halt until an interrupt.  Whatever becomes
+ * runnable was woken by an interrupt, whose return path preempts us.
+ */
+static int idle_fn(void *unused)
+{
+	for (;;) {
+		if (need_resched())
+			schedule();
+		else
+			halt();
+	}
+	return 0;
+}
+
+/* sched_init - see hilo/sched.h. */
+void sched_init(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct rq *rq = cpu_rq(cpu);
+	struct task_struct *idle;
+
+	spin_lock_init(&rq->lock);
+	rq->cpu = cpu;
+	INIT_LIST_HEAD(&rq->queue);
+	idle = kthread_create(idle_fn, NULL, "idle/%u", cpu);
+	if (!idle)
+		panic("sched_init: no memory for CPU %u's idle task", cpu);
+	idle->flags |= PF_IDLE;
+	idle->state = TASK_RUNNING;
+	idle->on_rq = true;
+	rq->idle = idle;
+	timer_init();
+	pr_info("sched: round robin, slices of %lu ticks (%u ms at %u Hz); boot task pid %d, idle task pid %d\n",
+		msecs_to_jiffies(SCHED_SLICE_MS), SCHED_SLICE_MS, timer_hz(),
+		init_task.pid, idle->pid);
+}

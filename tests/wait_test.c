@@ -1,0 +1,383 @@
+/*
+ * Tests of sleeping: wait queues (a producer and a consumer hand over
+ * thousands of items one at a time without losing a wake-up; a wake-up
+ * that lands between a waiter's test and its sleep, forced there by a
+ * preemption, is not lost; timeouts; exclusive waiters) and mutexes
+ * (holders that sleep are serialized; misuse panics).
+ *
+ * A lost wake-up would leave a waiter asleep with its condition true.
+ * Rather than hang, the waiters here sleep with a timeout of a second and
+ * count every timeout: the count must stay 0.
+ */
+#include <hilo/ktest.h>
+#include <hilo/mutex.h>
+#include <hilo/percpu.h>
+#include <hilo/preempt.h>
+#include <hilo/sched.h>
+#include <hilo/timer.h>
+#include <hilo/wait.h>
+
+/* ---- producer / consumer ---- */
+
+#define HANDOFFS    10000
+#define HANDOFF_HZ  1000	/* frequent ticks: preemption between test and sleep */
+
+/* A one-item channel: every item costs a wake-up each way. */
+struct channel {
+	spinlock_t lock;
+	struct wait_queue_head not_empty, not_full;
+	bool full;
+	unsigned long item;
+	unsigned long timeouts;		/* sleeps that ended by timeout */
+	unsigned long out_of_order;	/* items the consumer did not expect */
+};
+
+/* channel_wait - sleep on wq until *flag == want, counting timeouts. */
+static void channel_wait(struct channel *ch, struct wait_queue_head *wq,
+			 const bool *flag, bool want)
+{
+	while (!wait_event_timeout(*wq, READ_ONCE(*flag) == want, timer_hz()))
+		__atomic_fetch_add(&ch->timeouts, 1, __ATOMIC_RELAXED);
+}
+
+static int producer_fn(void *arg)
+{
+	struct channel *ch = arg;
+	unsigned long flags;
+
+	for (unsigned long i = 1; i <= HANDOFFS; i++) {
+		channel_wait(ch, &ch->not_full, &ch->full, false);
+		spin_lock_irqsave(&ch->lock, flags);
+		ch->item = i;
+		WRITE_ONCE(ch->full, true);
+		spin_unlock_irqrestore(&ch->lock, flags);
+		wake_up(&ch->not_empty);
+	}
+	return 0;
+}
+
+static int consumer_fn(void *arg)
+{
+	struct channel *ch = arg;
+	unsigned long flags, item;
+
+	for (unsigned long i = 1; i <= HANDOFFS; i++) {
+		channel_wait(ch, &ch->not_empty, &ch->full, true);
+		spin_lock_irqsave(&ch->lock, flags);
+		item = ch->item;
+		WRITE_ONCE(ch->full, false);
+		spin_unlock_irqrestore(&ch->lock, flags);
+		wake_up(&ch->not_full);
+		ch->out_of_order += item != i;
+	}
+	return 0;
+}
+
+KTEST(wait, producer_consumer_loses_no_wakeup)
+{
+	static struct channel ch;
+	struct task_struct *producer, *consumer;
+	unsigned int old_hz = timer_hz();
+	unsigned long switches = nr_context_switches();
+
+	ch = (struct channel){ .lock = __SPIN_LOCK_UNLOCKED(ch.lock) };
+	init_waitqueue_head(&ch.not_empty);
+	init_waitqueue_head(&ch.not_full);
+	consumer = kthread_create(consumer_fn, &ch, "consumer");
+	producer = kthread_create(producer_fn, &ch, "producer");
+	ASSERT_NOT_NULL(t, consumer);
+	ASSERT_NOT_NULL(t, producer);
+	timer_set_hz(HANDOFF_HZ);
+	kthread_start(consumer);
+	kthread_start(producer);
+	EXPECT_EQ(t, kthread_wait(producer), 0);
+	EXPECT_EQ(t, kthread_wait(consumer), 0);
+	timer_set_hz(old_hz);
+
+	switches = nr_context_switches() - switches;
+	ktest_log(t, "%d hand-offs, %lu task switches", HANDOFFS, switches);
+	EXPECT_EQ(t, ch.timeouts, 0ul);
+	EXPECT_EQ(t, ch.out_of_order, 0ul);
+	EXPECT_FALSE(t, ch.full);
+	EXPECT_GE(t, switches, (unsigned long)HANDOFFS);	/* they did sleep */
+}
+
+/* ---- the window between the test and the sleep ---- */
+
+/*
+ * preempt_here - be preempted at this very point, as when the tick ends
+ * the slice here: the window in which a wake-up could be lost.
+ */
+static void preempt_here(void)
+{
+	preempt_disable();
+	WRITE_ONCE(this_cpu()->need_resched, true);
+	preempt_enable();
+}
+
+struct window {
+	struct wait_queue_head wq;
+	bool flag;
+	bool wake;		/* set the flag and wake the queue, or do nothing */
+};
+
+static int window_fn(void *arg)
+{
+	struct window *w = arg;
+
+	if (w->wake) {
+		WRITE_ONCE(w->flag, true);
+		wake_up(&w->wq);
+	}
+	return 0;
+}
+
+/*
+ * preempt_in_window - queue on w->wq as a sleeper, test the flag (false),
+ * then get preempted before schedule(): the thread runs meanwhile.
+ * Returns the thread's exit status.
+ */
+static int preempt_in_window(struct ktest *t, struct window *w, struct wait_queue_entry *wait)
+{
+	struct task_struct *task = kthread_create(window_fn, w, "window");
+	unsigned long preempted = current->nivcsw;
+
+	if (!task) {
+		KTEST_FAIL(t, "kthread_create failed");
+		return -1;
+	}
+	kthread_start(task);			/* queued behind us: round robin */
+	prepare_to_wait(&w->wq, wait, TASK_UNINTERRUPTIBLE);
+	EXPECT_FALSE(t, READ_ONCE(w->flag));	/* so we are about to sleep ... */
+	preempt_here();				/* ... but the thread runs first */
+	EXPECT_GT(t, current->nivcsw, preempted);
+	return kthread_wait(task);		/* dead already: no sleep */
+}
+
+KTEST(wait, task_preempted_before_sleeping_stays_runnable)
+{
+	struct window w = { .wake = false };
+	DEFINE_WAIT(wait);
+
+	init_waitqueue_head(&w.wq);
+	EXPECT_EQ(t, preempt_in_window(t, &w, &wait), 0);
+	/* Nobody woke us, yet we ran again: the preemption kept us queued. */
+	EXPECT_EQ(t, current->state, TASK_UNINTERRUPTIBLE);
+	finish_wait(&w.wq, &wait);
+	EXPECT_EQ(t, current->state, TASK_RUNNING);
+}
+
+KTEST(wait, wakeup_between_test_and_sleep_is_not_lost)
+{
+	struct window w = { .wake = true };
+	DEFINE_WAIT(wait);
+	long left;
+
+	init_waitqueue_head(&w.wq);
+	EXPECT_EQ(t, preempt_in_window(t, &w, &wait), 0);
+	EXPECT_TRUE(t, READ_ONCE(w.flag));
+	EXPECT_EQ(t, current->state, TASK_RUNNING);	/* the wake-up landed */
+	left = schedule_timeout(timer_hz());		/* so this returns at once */
+	finish_wait(&w.wq, &wait);
+	EXPECT_GT(t, left, 0l);
+}
+
+/* ---- timeouts ---- */
+
+KTEST(wait, event_timeout_expires_when_condition_stays_false)
+{
+	DECLARE_WAIT_QUEUE_HEAD(wq);
+	unsigned long start = jiffies;
+	long left = wait_event_timeout(wq, false, 5);
+
+	EXPECT_EQ(t, left, 0l);
+	EXPECT_GE(t, jiffies - start, 5ul);
+	EXPECT_FALSE(t, wq_has_sleeper(&wq));
+	EXPECT_EQ(t, wait_event_timeout(wq, true, 5), 5l);	/* no sleep at all */
+}
+
+struct flag_waker {
+	struct wait_queue_head wq;
+	bool flag;
+};
+
+static int set_flag_fn(void *arg)
+{
+	struct flag_waker *w = arg;
+
+	msleep(10);
+	WRITE_ONCE(w->flag, true);
+	wake_up(&w->wq);
+	return 0;
+}
+
+KTEST(wait, event_timeout_returns_time_left_when_woken)
+{
+	struct flag_waker w = { .flag = false };
+	struct task_struct *task;
+	long left;
+
+	init_waitqueue_head(&w.wq);
+	task = kthread_run(set_flag_fn, &w, "waker");
+	ASSERT_NOT_NULL(t, task);
+	left = wait_event_timeout(w.wq, READ_ONCE(w.flag), 10 * (long)timer_hz());
+	EXPECT_GT(t, left, 0l);
+	EXPECT_LT(t, left, 10l * timer_hz());
+	EXPECT_TRUE(t, w.flag);
+	EXPECT_EQ(t, kthread_wait(task), 0);
+}
+
+/* ---- exclusive waiters ---- */
+
+#define TICKET_WAITERS 3
+
+struct tickets {
+	struct wait_queue_head wq;
+	int available;
+	int served;
+};
+
+/* take_ticket - atomically take one if any is left. */
+static bool take_ticket(struct tickets *tk)
+{
+	int n = __atomic_load_n(&tk->available, __ATOMIC_RELAXED);
+
+	while (n > 0)
+		if (__atomic_compare_exchange_n(&tk->available, &n, n - 1, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+static int ticket_fn(void *arg)
+{
+	struct tickets *tk = arg;
+
+	wait_event_exclusive(tk->wq, take_ticket(tk));
+	__atomic_fetch_add(&tk->served, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* all_asleep - every task in tasks[] is in TASK_UNINTERRUPTIBLE. */
+static bool all_asleep(struct task_struct *const tasks[], int n)
+{
+	for (int i = 0; i < n; i++)
+		if (READ_ONCE(tasks[i]->state) != TASK_UNINTERRUPTIBLE)
+			return false;
+	return true;
+}
+
+KTEST(wait, wake_up_wakes_one_exclusive_waiter)
+{
+	struct tickets tk = { .available = 0 };
+	struct task_struct *task[TICKET_WAITERS];
+	int asleep = 0;
+
+	init_waitqueue_head(&tk.wq);
+	for (int i = 0; i < TICKET_WAITERS; i++) {
+		task[i] = kthread_create(ticket_fn, &tk, "ticket/%d", i);
+		ASSERT_NOT_NULL(t, task[i]);
+	}
+	for (int i = 0; i < TICKET_WAITERS; i++)
+		kthread_start(task[i]);
+	while (!all_asleep(task, TICKET_WAITERS))
+		msleep(1);
+
+	tk.available = TICKET_WAITERS;	/* enough for all, but wake only one */
+	wake_up(&tk.wq);
+	msleep(20);
+	EXPECT_EQ(t, tk.served, 1);
+	for (int i = 0; i < TICKET_WAITERS; i++)
+		asleep += READ_ONCE(task[i]->state) == TASK_UNINTERRUPTIBLE;
+	EXPECT_EQ(t, asleep, TICKET_WAITERS - 1);
+
+	wake_up_all(&tk.wq);
+	for (int i = 0; i < TICKET_WAITERS; i++)
+		EXPECT_EQ(t, kthread_wait(task[i]), 0);
+	EXPECT_EQ(t, tk.served, TICKET_WAITERS);
+}
+
+/* ---- mutexes ---- */
+
+#define MUTEX_THREADS 3
+#define MUTEX_ROUNDS  50
+
+struct guarded {
+	struct mutex lock;
+	int holders, max_holders;
+	unsigned long counter;
+	unsigned long contended;	/* unlocks that found a waiter */
+};
+
+/* Each round holds the mutex across a yield: others must wait, asleep. */
+static int mutex_user_fn(void *arg)
+{
+	struct guarded *g = arg;
+
+	for (int i = 0; i < MUTEX_ROUNDS; i++) {
+		unsigned long c;
+
+		mutex_lock(&g->lock);
+		g->holders++;
+		g->max_holders = max(g->max_holders, g->holders);
+		c = g->counter;
+		yield();
+		g->counter = c + 1;
+		g->holders--;
+		g->contended += wq_has_sleeper(&g->lock.wait);
+		mutex_unlock(&g->lock);
+	}
+	return 0;
+}
+
+KTEST(mutex, serializes_holders_that_sleep)
+{
+	static struct guarded g;
+	struct task_struct *task[MUTEX_THREADS];
+
+	g = (struct guarded){ 0 };
+	mutex_init(&g.lock, "guarded");
+	for (int i = 0; i < MUTEX_THREADS; i++) {
+		task[i] = kthread_create(mutex_user_fn, &g, "locker/%d", i);
+		ASSERT_NOT_NULL(t, task[i]);
+	}
+	for (int i = 0; i < MUTEX_THREADS; i++)
+		kthread_start(task[i]);
+	for (int i = 0; i < MUTEX_THREADS; i++)
+		EXPECT_EQ(t, kthread_wait(task[i]), 0);
+	EXPECT_EQ(t, g.counter, (unsigned long)MUTEX_THREADS * MUTEX_ROUNDS);
+	EXPECT_EQ(t, g.max_holders, 1);
+	EXPECT_GT(t, g.contended, 0ul);
+	EXPECT_FALSE(t, mutex_is_locked(&g.lock));
+}
+
+KTEST(mutex, trylock_fails_while_held)
+{
+	DEFINE_MUTEX(m);
+
+	EXPECT_TRUE(t, mutex_trylock(&m));
+	EXPECT_PTR_EQ(t, m.owner, current);
+	EXPECT_FALSE(t, mutex_trylock(&m));
+	mutex_unlock(&m);
+	EXPECT_FALSE(t, mutex_is_locked(&m));
+}
+
+KTEST_EXPECT_PANIC(mutex, unlock_when_not_owner_panics,
+		   "mutex_unlock: mutex misused is held by nobody, not by the caller boot")
+{
+	DEFINE_MUTEX(misused);
+
+	mutex_unlock(&misused);
+}
+
+KTEST_EXPECT_PANIC(mutex, lock_under_spinlock_panics,
+		   "might_sleep: mutex_lock would sleep with preemption disabled")
+{
+	DEFINE_SPINLOCK(spin);
+	DEFINE_MUTEX(m);
+
+	spin_lock(&spin);
+	mutex_lock(&m);
+	mutex_unlock(&m);
+	spin_unlock(&spin);
+}
