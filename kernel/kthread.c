@@ -17,6 +17,7 @@
  * the waiters; kthread_wait() then frees the stack and the task.
  */
 #include <asm/switch_to.h>
+#include <hilo/highmem.h>
 #include <hilo/panic.h>
 #include <hilo/preempt.h>
 #include <hilo/printk.h>
@@ -137,6 +138,7 @@ void kthread_exit(int code)
 		panic("kthread_exit: task %s (pid %d) is not a kernel thread",
 		      self->comm, self->pid);
 	might_sleep();
+	kmap_local_task_exit(self);	/* warns and clears leftover local maps */
 	self->exit_code = code;
 	do_task_dead();
 }

@@ -9,6 +9,7 @@
 #include <asm/traps.h>
 #include <hilo/cmdline.h>
 #include <hilo/console.h>
+#include <hilo/highmem.h>
 #include <hilo/ktest.h>
 #include <hilo/mm.h>
 #include <hilo/multiboot.h>
@@ -51,6 +52,7 @@ void start_kernel(u32 magic, u32 mbi_phys)
 		idle();
 	}
 	verdict = ktest_run_all(test);
+	show_kmap_stats();
 	pr_info("hilo: self-tests %s\n", verdict == HILO_EXIT_PASS ? "passed" : "FAILED");
 	qemu_exit(verdict);
 }

@@ -29,6 +29,7 @@
 #include <asm/switch_to.h>
 #include <hilo/compiler.h>
 #include <hilo/ksyms.h>
+#include <hilo/highmem.h>
 #include <hilo/panic.h>
 #include <hilo/percpu.h>
 #include <hilo/preempt.h>
@@ -82,26 +83,6 @@ static struct rq *cpu_rq(unsigned int cpu)
 static struct rq *this_rq(void)
 {
 	return cpu_rq(smp_processor_id());
-}
-
-/* ---- the per-task mm hooks ---- */
-
-/*
- * kmap_local_sched_out - save the outgoing task's per-task mappings.
- * Called once per switch, before the register switch, with interrupts
- * off.  Empty until kmap_local exists; mm/highmem.c replaces it.
- */
-void __attribute__((weak)) kmap_local_sched_out(struct task_struct *prev)
-{
-}
-
-/*
- * kmap_local_sched_in - restore the incoming task's per-task mappings.
- * Called once per switch, after the register switch, on the incoming
- * task's stack with interrupts off.  Empty until kmap_local exists.
- */
-void __attribute__((weak)) kmap_local_sched_in(struct task_struct *next)
-{
 }
 
 /* sched_hook_record - append one hook call to this CPU's trace, if on. */
@@ -171,6 +152,22 @@ static void enqueue_task(struct rq *rq, struct task_struct *task)
 }
 
 /* pick_next_task - the queue's head with a fresh slice, else idle.  rq lock held. */
+static unsigned int sched_slice_ms = SCHED_SLICE_MS;
+
+/* sched_set_slice_ms - see hilo/sched.h. */
+void sched_set_slice_ms(unsigned int ms)
+{
+	WRITE_ONCE(sched_slice_ms, ms);
+}
+
+/* The slice in ticks: sched_slice_ms rounded up, at least one tick. */
+static unsigned long slice_ticks(void)
+{
+	unsigned long ticks = msecs_to_jiffies(READ_ONCE(sched_slice_ms));
+
+	return ticks ? ticks : 1;
+}
+
 static struct task_struct *pick_next_task(struct rq *rq)
 {
 	struct task_struct *next;
@@ -179,7 +176,7 @@ static struct task_struct *pick_next_task(struct rq *rq)
 		return rq->idle;
 	next = list_first_entry(&rq->queue, struct task_struct, run_list);
 	list_del_init(&next->run_list);
-	next->time_slice = msecs_to_jiffies(SCHED_SLICE_MS);
+	next->time_slice = slice_ticks();
 	return next;
 }
 
@@ -372,7 +369,7 @@ void scheduler_tick(void)
 	spin_lock(&rq->lock);
 	task->ticks++;
 	if (list_empty(&rq->queue)) {
-		task->time_slice = msecs_to_jiffies(SCHED_SLICE_MS);
+		task->time_slice = slice_ticks();
 	} else if (task == rq->idle || task->time_slice <= 1) {
 		resched_curr(rq);
 	} else {
@@ -541,6 +538,6 @@ void sched_init(void)
 	rq->idle = idle;
 	timer_init();
 	pr_info("sched: round robin, slices of %lu ticks (%u ms at %u Hz); boot task pid %d, idle task pid %d\n",
-		msecs_to_jiffies(SCHED_SLICE_MS), SCHED_SLICE_MS, timer_hz(),
+		slice_ticks(), sched_slice_ms, timer_hz(),
 		init_task.pid, idle->pid);
 }

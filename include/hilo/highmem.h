@@ -47,7 +47,7 @@ extern struct kmap_stats kmap_stats;
 
 /* Create the (empty) page tables of the pkmap pool and the fixmap. */
 void kmap_init(void);
-void highmem_init(void);
+/* Print the pool's and the local maps' counters (end of a boot). */
 void show_kmap_stats(void);
 
 /*

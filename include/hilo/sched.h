@@ -32,7 +32,9 @@
 
 #include <asm/layout.h>
 #include <hilo/compiler.h>
+#include <hilo/highmem.h>
 #include <hilo/list.h>
+#include <hilo/panic.h>
 #include <hilo/percpu.h>
 #include <hilo/spinlock.h>
 #include <hilo/types.h>
@@ -69,12 +71,18 @@ struct task_struct {
 	unsigned long ticks;		/* CPU time: timer ticks that found it running */
 
 	int pagefault_disabled;		/* pagefault_disable() depth */
+	int migration_disabled;		/* migrate_disable() depth */
+
+	/*
+	 * Per-task mm state: the kmap_local stack.  The switch hooks clear
+	 * its live slots when the task is switched out and rewrite them
+	 * when it is switched in (mm/highmem.c).
+	 */
+	struct kmap_ctrl kmap_ctrl;
 
 	/*
 	 * The kernel stack, [stack, stack + stack_size), with an unmapped
-	 * guard page right below it.  (Per-task mm state, the kmap_local
-	 * stack, joins this struct with the kmap_local work and is saved
-	 * and restored by the switch hooks.)
+	 * guard page right below it.
 	 */
 	void *stack;
 	unsigned long stack_size;
@@ -110,6 +118,14 @@ void sched_init(void);
  * ("schedule: scheduling while atomic ...") otherwise.
  */
 void schedule(void);
+
+/*
+ * sched_set_slice_ms - change the round-robin time slice (default
+ * SCHED_SLICE_MS; 0 means one tick), from the next slice on.  Tests use a
+ * short slice with a high tick rate to switch tasks thousands of times a
+ * second.  Any context.
+ */
+void sched_set_slice_ms(unsigned int ms);
 
 /* yield - let every other runnable task run first.  Task context, may sleep. */
 void yield(void);
@@ -245,8 +261,23 @@ void __noreturn do_task_dead(void);
  */
 void kthread_task_dead(struct task_struct *dead);
 
-/* The per-task mm hooks (weak empty defaults in kernel/sched.c). */
-void kmap_local_sched_out(struct task_struct *prev);
-void kmap_local_sched_in(struct task_struct *next);
+/*
+ * migrate_disable - keep the current task on this CPU until the matching
+ * migrate_enable(): its kmap_local slots belong to this CPU.  Nests.  With
+ * one CPU nothing migrates; the depth is kept and checked so SMP can
+ * honour it.  Unbalanced enable is a panic.  Task context.
+ */
+static inline void migrate_disable(void)
+{
+	current->migration_disabled++;
+}
+
+static inline void migrate_enable(void)
+{
+	if (current->migration_disabled <= 0)
+		panic("migrate_enable: unbalanced in task %s (pid %d)",
+		      current->comm, current->pid);
+	current->migration_disabled--;
+}
 
 #endif

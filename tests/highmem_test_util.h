@@ -1,0 +1,68 @@
+/* Shared by the highmem suites: pages that really are highmem. */
+#ifndef TESTS_HIGHMEM_TEST_UTIL_H
+#define TESTS_HIGHMEM_TEST_UTIL_H
+
+#include <hilo/highmem.h>
+#include <hilo/ktest.h>
+#include <hilo/mm.h>
+
+/*
+ * A highmem page, or NULL after marking the case skipped: machines with
+ * less RAM than the direct map holds (32 MiB, 512 MiB) have no highmem.
+ */
+static inline struct page *alloc_highmem_page(struct ktest *t)
+{
+	struct page *page;
+
+	if (!zones[ZONE_HIGHMEM].free_pages) {
+		ktest_skip(t, "no highmem in this configuration");
+		return NULL;
+	}
+	page = alloc_page(GFP_HIGHUSER);
+	if (page && !PageHighMem(page)) {
+		__free_page(page);
+		ktest_skip(t, "highmem is exhausted");
+		return NULL;
+	}
+	return page;
+}
+
+/*
+ * A page that kmap_local_page() maps through a real slot: any page when
+ * CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP is on, else a highmem page (or NULL
+ * with the case skipped, as above).
+ */
+static inline struct page *alloc_slot_page(struct ktest *t)
+{
+	if (IS_ENABLED_FORCE_MAP)
+		return alloc_page(GFP_KERNEL);
+	return alloc_highmem_page(t);
+}
+
+/* The pattern word i of a page holds in the tests: unique per frame. */
+static inline u32 page_pattern(const struct page *page, unsigned int i)
+{
+	return (u32)page_to_pfn(page) * 0x9E3779B1u + i;
+}
+
+/* Fill a page with its pattern through a local map. */
+static inline void fill_pattern(struct page *page)
+{
+	u32 *p = kmap_local_page(page);
+
+	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
+		p[i] = page_pattern(page, i);
+	kunmap_local(p);
+}
+
+/* How many words of the mapping at va differ from page's pattern. */
+static inline unsigned int pattern_errors(const volatile u32 *va, const struct page *page)
+{
+	unsigned int bad = 0;
+
+	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
+		bad += va[i] != page_pattern(page, i);
+	return bad;
+}
+
+#endif
