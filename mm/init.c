@@ -148,11 +148,14 @@ struct layout_row {
 	int indent;
 };
 
-/* Print the virtual layout in the style of Linux's old boot table. */
+/*
+ * Print the virtual layout in the style of Linux's old boot table: each
+ * region's start, end (exclusive) and size.
+ */
 static void print_layout(void)
 {
 	const struct layout_row rows[] = {
-		{ "fixmap", FIXADDR_START, FIXADDR_TOP + PAGE_SIZE - 1, 0 },
+		{ "fixmap", FIXADDR_START, FIXADDR_TOP, 0 },	/* + the hole at TOP */
 		{ "pkmap", PKMAP_BASE, PKMAP_END, 0 },
 		{ "vmalloc", VMALLOC_START, VMALLOC_END, 0 },
 		{ "lowmem", PAGE_OFFSET, (unsigned long)high_memory, 0 },
