@@ -93,6 +93,12 @@ $(1)/%.o: %.asm | $$(BUILD)/.deps $$($(1)_OFFSETS)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(NASM) $$(ASFLAGS) -I$(1)/include/ -MD $$(@:.o=.d) -MP $$< -o $$@
 
+# NASM's DWARF describes one code section per file, and head.asm has two
+# (.boot.text, .text): gdb then warns "pc ... in address map, but not in
+# symtab" on every stop whose backtrace crosses it (start_kernel's).
+# Assemble it without debug information.
+$(1)/boot/head.o: ASFLAGS := $$(filter-out -g -F dwarf,$$(ASFLAGS))
+
 $(1)/include/asm-offsets.s: tools/asm-offsets.c | $$(BUILD)/.deps
 	$$(call quiet,GEN,$$@)
 	$$(Q)mkdir -p $$(@D)
@@ -149,6 +155,13 @@ run: all $(if $(filter iso,$(BOOT)),iso)
 test: all iso
 	$(Q)$(PYTHON) tests/runner.py
 
+# The benchmarks (tools/bench, docs/bench.md): boot the plain kernel with
+# bench=* in both direct-map modes (2 MiB, 4 KiB), ROUNDS=3 times each;
+# print a table, write $(BUILD)/bench/results.{csv,json,md} and bench.png.
+# BENCH=GLOB[,GLOB] selects cases.
+bench: $(KERNEL)
+	$(Q)tools/bench
+
 # Reject new uses of the deprecated kmap()/kmap_atomic() outside mm/, tests/.
 check:
 	$(Q)tools/check-deprecated --self-test >/dev/null
@@ -168,6 +181,7 @@ help:
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run the whole test matrix (tests/matrix)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
+	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'
 	@echo '  check    reject deprecated kmap()/kmap_atomic() uses outside mm/ and tests/'
 	@echo '  clean    remove $(BUILD)'
 	@echo 'variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) ACCEL=tcg|kvm|auto'

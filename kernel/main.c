@@ -7,6 +7,7 @@
 #include <asm/processor.h>
 #include <asm/qemu.h>
 #include <asm/traps.h>
+#include <hilo/bench.h>
 #include <hilo/cmdline.h>
 #include <hilo/console.h>
 #include <hilo/highmem.h>
@@ -45,6 +46,8 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	sched_init();		/* from here on this code is task 0, "boot" */
 	local_irq_enable();	/* the tick starts: tasks are preempted */
 
+	if (cmdline_get("bench"))	/* benchmarks instead of the self-tests */
+		qemu_exit(bench_run_all(cmdline_get("bench")));
 	test = cmdline_get("test");
 	if (test && !strcmp(test, "none")) {
 		if (cmdline_has("poweroff"))

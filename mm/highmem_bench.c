@@ -1,0 +1,491 @@
+/*
+ * Benchmarks of the ways to map a page (DESIGN.md section 3, hilo/bench.h)
+ * and of what live kmap_local slots add to a context switch.
+ *
+ *   kmap_local.*        kmap_local_page + read + kunmap_local
+ *   kmap_atomic.*       kmap_atomic + read + kunmap_atomic
+ *   kmap.cached         kmap + read + kunmap of one highmem page: after the
+ *                       first, each kmap finds the page in the pool (no PTE
+ *                       write, no flush) but still takes the global lock
+ *   kmap.wrap           the same over WRAP_PAGES pages, more than the pool's
+ *                       LAST_PKMAP slots: every kmap writes a PTE, and every
+ *                       LAST_PKMAP-th wraps around and flushes the whole pool
+ *   kmap_local.nestedN  N nested maps, then N unmaps (cost per map + unmap)
+ *   copy.*              copy_highpage between two highmem or two lowmem pages
+ *   switch.liveN        a context switch while one of two tasks that yield
+ *                       to each other holds N live local maps
+ *
+ * Every map is followed by one read through it: a mapping is used, and the
+ * first access after a new PTE pays the TLB miss that is part of its cost.
+ * And every iteration also reads the direct map at two places far apart
+ * (touch_direct_map): a kernel's own data lives all over lowmem, and part
+ * of a mapping's cost is what its TLB flush does to those translations.
+ * On a CPU, invlpg drops one entry.  QEMU's TCG keeps the large pages it
+ * has seen as one region, and flushes its whole TLB on an invlpg inside
+ * it: two 2 MiB pages 3/4 of lowmem apart make that region cover the fixmap and
+ * the pool, so with the 2 MiB direct map every invlpg there flushes
+ * everything (a run with directmap=4k does not).  Without the two reads
+ * these workloads touch no large page at all and both runs measure the same.
+ *
+ * The pages (a case's ->arg): HIGHMEM from ZONE_HIGHMEM (the case is
+ * skipped without highmem); LOWMEM from ZONE_NORMAL, which kmap_local_page
+ * returns through the direct map without a slot.  *.lowmem_forced maps the
+ * lowmem page through a real slot, as the test build's
+ * CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP does, by calling __kmap_local_pfn_prot.
+ *
+ * Sanity (besides iterations == operations): the pool and TLB counters
+ * move by exactly what each operation must cost (kmap.wrap: one flush per
+ * LAST_PKMAP maps), a copy really copied, and live maps survive switches.
+ */
+#include <asm/tlbflush.h>
+#include <hilo/bench.h>
+#include <hilo/highmem.h>
+#include <hilo/mm.h>
+#include <hilo/preempt.h>
+#include <hilo/printk.h>
+#include <hilo/sched.h>
+#include <hilo/timer.h>
+
+/*
+ * Iterations per run: short runs (a millisecond or less under TCG) are
+ * less often hit by the host's own preemptions, so the median holds.
+ */
+#define MAP_ITERS     256
+#define WRAP_PAGES    (LAST_PKMAP + LAST_PKMAP / 4)
+#define WRAP_ITERS    (2 * LAST_PKMAP)	/* a multiple of LAST_PKMAP: see run_kmap */
+#define NESTED_OPS    256		/* maps per run, whatever the depth */
+#define COPY_ITERS    128
+#define SWITCH_ITERS  128
+
+_Static_assert(WRAP_ITERS % LAST_PKMAP == 0, "kmap.wrap expects whole flushes per run");
+_Static_assert(WRAP_PAGES > LAST_PKMAP, "kmap.wrap must cycle over more pages than slots");
+_Static_assert(WRAP_PAGES == 640, "kmap.wrap's description names 640 pages");
+
+enum page_kind { HIGHMEM, LOWMEM };
+
+/* The state of the case being measured (one at a time). */
+static struct {
+	struct page *pages[WRAP_PAGES];
+	unsigned int n;			/* pages held */
+	unsigned int cursor;		/* the next page a map loop maps */
+	void *live[KM_MAX_NESTING];	/* switch.liveN: the maps held */
+	struct task_struct *partner;	/* switch.liveN: the other task */
+	bool stop;			/* tells the partner to exit */
+	unsigned long yields;		/* switch.liveN: yields since setup */
+	unsigned long switched_out;	/* switch.liveN: at setup */
+	unsigned long invlpgs;		/* switch.liveN: at setup */
+	unsigned long jiffies;		/* switch.liveN: at setup */
+} bs;
+
+/* ---- pages ---- */
+
+/* touch_direct_map - read lowmem at 1/8 and 7/8 of the direct map. */
+static __always_inline void touch_direct_map(void)
+{
+	unsigned long lowmem = max_low_pfn << PAGE_SHIFT;
+
+	(void)READ_ONCE(*(const u32 *)__va((lowmem / 8) & PMD_MASK));
+	(void)READ_ONCE(*(const u32 *)__va((lowmem / 8 * 7) & PMD_MASK));
+}
+
+/* put_pages - free the pages the case holds (its teardown). */
+static void put_pages(const struct bench_case *c)
+{
+	while (bs.n)
+		__free_page(bs.pages[--bs.n]);
+}
+
+/* get_pages - n pages of the kind into bs.pages; NULL, or why not. */
+static const char *get_pages(enum page_kind kind, unsigned int n)
+{
+	gfp_t gfp = kind == HIGHMEM ? GFP_HIGHUSER : GFP_KERNEL;
+
+	bs.cursor = 0;
+	for (bs.n = 0; bs.n < n; bs.n++) {
+		struct page *page = alloc_page(gfp);
+
+		if (page && PageHighMem(page) == (kind == HIGHMEM)) {
+			bs.pages[bs.n] = page;
+			continue;
+		}
+		if (page)
+			__free_page(page);
+		put_pages(NULL);
+		return kind == HIGHMEM ? "no free highmem page (no highmem in this configuration?)"
+				       : "no free lowmem page";
+	}
+	return NULL;
+}
+
+/* The word at index i of a stamped page: its pfn and i, mixed. */
+static u32 stamp_word(struct page *page, unsigned int i)
+{
+	return (page_to_pfn(page) << 10) ^ i ^ 0x80000000u;
+}
+
+static void stamp_page(struct page *page)
+{
+	u32 *w = kmap_local_page(page);
+
+	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
+		w[i] = stamp_word(page, i);
+	kunmap_local(w);
+}
+
+/* stamped - does the mapping va show page's stamp, in every word? */
+static bool stamped(const u32 *va, struct page *page)
+{
+	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
+		if (va[i] != stamp_word(page, i))
+			return false;
+	return true;
+}
+
+/* ---- the counters the sanity checks read ---- */
+
+static unsigned long read_local_maps(const struct bench_case *c) { return kmap_stats.local_maps; }
+static unsigned long read_kmap_maps(const struct bench_case *c) { return kmap_stats.maps; }
+static unsigned long read_kmap_reuses(const struct bench_case *c) { return kmap_stats.reuses; }
+static unsigned long read_kmap_flushes(const struct bench_case *c) { return kmap_stats.flushes; }
+static unsigned long read_invlpg(const struct bench_case *c) { return tlb_stats[smp_processor_id()].one; }
+
+#define LOCAL_MAPS(n) { "kmap_stats.local_maps", read_local_maps, n, 1, false }
+#define INVLPG(n)     { "tlb_stats.one", read_invlpg, n, 1, false }
+#define KMAP_MAPS(n)  { "kmap_stats.maps", read_kmap_maps, n, 1, false }
+#define REUSES(n)     { "kmap_stats.reuses", read_kmap_reuses, n, 1, false }
+
+/* ---- map + read + unmap ---- */
+
+typedef void *(*map_fn)(struct page *page);
+typedef void (*unmap_fn)(struct page *page, void *va);
+
+/*
+ * map_loop - iters times: map the next page, read a word through the
+ * mapping, unmap it.  The pages are taken in turn from bs.cursor, which
+ * carries over to the next run.  Always inlined with constant map and
+ * unmap, so the calls are direct.
+ */
+static __always_inline unsigned int map_loop(unsigned int iters, map_fn map, unmap_fn unmap)
+{
+	unsigned int i, k = bs.cursor;
+
+	for (i = 0; i < iters; i++) {
+		struct page *page = bs.pages[k];
+		void *va = map(page);
+
+		(void)READ_ONCE(*(u32 *)va);
+		unmap(page, va);
+		touch_direct_map();
+		if (++k == bs.n)
+			k = 0;
+	}
+	bs.cursor = k;
+	return i;
+}
+
+/* A real slot for any page: what kmap_local_page does to highmem. */
+static void *map_local_forced(struct page *page)
+{
+	return __kmap_local_pfn_prot(page_to_pfn(page), PAGE_KERNEL);
+}
+
+static void unmap_local(struct page *page, void *va)
+{
+	kunmap_local(va);
+}
+
+/* kmap_atomic's own steps (hilo/highmem.h), around a forced slot. */
+static void *map_atomic_forced(struct page *page)
+{
+	preempt_disable();
+	pagefault_disable();
+	return map_local_forced(page);
+}
+
+static void unmap_atomic_forced(struct page *page, void *va)
+{
+	kunmap_local(va);
+	pagefault_enable();
+	preempt_enable();
+}
+
+static void unmap_atomic(struct page *page, void *va)
+{
+	kunmap_atomic(va);
+}
+
+static void unmap_kmap(struct page *page, void *va)
+{
+	kunmap(page);
+}
+
+static unsigned int run_local(const struct bench_case *c, unsigned int iters)
+{
+	return map_loop(iters, kmap_local_page, unmap_local);
+}
+
+static unsigned int run_local_forced(const struct bench_case *c, unsigned int iters)
+{
+	return map_loop(iters, map_local_forced, unmap_local);
+}
+
+static unsigned int run_atomic(const struct bench_case *c, unsigned int iters)
+{
+	return map_loop(iters, kmap_atomic, unmap_atomic);
+}
+
+static unsigned int run_atomic_forced(const struct bench_case *c, unsigned int iters)
+{
+	return map_loop(iters, map_atomic_forced, unmap_atomic_forced);
+}
+
+/*
+ * run_kmap - kmap + read + kunmap over the case's pages in turn.  One page
+ * (kmap.cached): it stays in the pool with count 1 between uses, so every
+ * kmap is a reuse.  WRAP_PAGES pages (kmap.wrap): a page comes back after
+ * WRAP_PAGES - 1 others, at least LAST_PKMAP new maps, so a wraparound has
+ * unmapped it: every kmap is a new map, and once the warm-up has run
+ * every slot is free and flushed, so the cursor takes the next slot on each
+ * map and wraps (one flush) every LAST_PKMAP maps.  A run of a multiple of
+ * LAST_PKMAP maps therefore flushes exactly iters / LAST_PKMAP times,
+ * wherever the cursor starts.
+ */
+static unsigned int run_kmap(const struct bench_case *c, unsigned int iters)
+{
+	return map_loop(iters, kmap, unmap_kmap);
+}
+
+static const char *setup_map(const struct bench_case *c)
+{
+	return get_pages(c->arg, 1);
+}
+
+static const char *setup_wrap(const struct bench_case *c)
+{
+	return get_pages(HIGHMEM, WRAP_PAGES);
+}
+
+#define MAP_BENCH(id, name_, what_, kind, run_, ...)                          \
+	BENCH(id, .name = name_, .what = what_, .iters = MAP_ITERS,           \
+	      .arg = kind, .setup = setup_map, .run = run_,                   \
+	      .teardown = put_pages, .expect = { __VA_ARGS__ })
+
+/* Lowmem pages get slots only in a build that forces real mappings. */
+#define FORCED IS_ENABLED_FORCE_MAP
+
+MAP_BENCH(local_highmem, "kmap_local.highmem", "kmap_local_page + read + kunmap_local",
+	  HIGHMEM, run_local, LOCAL_MAPS(1), INVLPG(1));
+MAP_BENCH(local_lowmem, "kmap_local.lowmem", "the same, lowmem page (direct map)",
+	  LOWMEM, run_local, LOCAL_MAPS(FORCED), INVLPG(FORCED));
+MAP_BENCH(local_forced, "kmap_local.lowmem_forced", "the same, lowmem page in a slot",
+	  LOWMEM, run_local_forced, LOCAL_MAPS(1), INVLPG(1));
+MAP_BENCH(atomic_highmem, "kmap_atomic.highmem", "kmap_atomic + read + kunmap_atomic",
+	  HIGHMEM, run_atomic, LOCAL_MAPS(1), INVLPG(1));
+MAP_BENCH(atomic_lowmem, "kmap_atomic.lowmem", "the same, lowmem page (direct map)",
+	  LOWMEM, run_atomic, LOCAL_MAPS(FORCED), INVLPG(FORCED));
+MAP_BENCH(atomic_forced, "kmap_atomic.lowmem_forced", "the same, lowmem page in a slot",
+	  LOWMEM, run_atomic_forced, LOCAL_MAPS(1), INVLPG(1));
+MAP_BENCH(kmap_cached, "kmap.cached", "kmap + read + kunmap, one page (pool hit)",
+	  HIGHMEM, run_kmap, REUSES(1), KMAP_MAPS(0), INVLPG(0));
+
+BENCH(kmap_wrap, .name = "kmap.wrap",
+      .what = "kmap + read + kunmap cycling over 640 pages: new PTEs, wraparounds",
+      .iters = WRAP_ITERS, .setup = setup_wrap, .run = run_kmap, .teardown = put_pages,
+      .expect = { KMAP_MAPS(1), REUSES(0),
+		  { "kmap_stats.flushes", read_kmap_flushes, 1, LAST_PKMAP, true } });
+
+/* ---- nested local maps ---- */
+
+static const char *setup_nested(const struct bench_case *c)
+{
+	return get_pages(HIGHMEM, c->arg);
+}
+
+/* run_nested - map every page held, innermost last, then unmap in reverse. */
+static unsigned int run_nested(const struct bench_case *c, unsigned int iters)
+{
+	void *va[KM_MAX_NESTING];
+	unsigned int i, d;
+
+	for (i = 0; i < iters; i++) {
+		for (d = 0; d < bs.n; d++) {
+			va[d] = kmap_local_page(bs.pages[d]);
+			(void)READ_ONCE(*(u32 *)va[d]);
+		}
+		while (d--)
+			kunmap_local(va[d]);
+		touch_direct_map();
+	}
+	return i;
+}
+
+#define NESTED_BENCH(depth)                                                   \
+	BENCH(nested##depth, .name = "kmap_local.nested" #depth,              \
+	      .what = "one map + read + unmap of " #depth " nested",          \
+	      .iters = NESTED_OPS / (depth), .ops_per_iter = depth,           \
+	      .arg = depth, .setup = setup_nested, .run = run_nested,         \
+	      .teardown = put_pages,                                          \
+	      .expect = { LOCAL_MAPS(depth), INVLPG(depth) })
+
+NESTED_BENCH(1);
+NESTED_BENCH(4);
+NESTED_BENCH(8);
+NESTED_BENCH(16);
+_Static_assert(16 <= KM_MAX_NESTING, "kmap_local.nested16 needs 16 live maps");
+
+/* ---- copy_highpage ---- */
+
+static const char *setup_copy(const struct bench_case *c)
+{
+	const char *why = get_pages(c->arg, 2);
+
+	if (why)
+		return why;
+	stamp_page(bs.pages[0]);
+	clear_highpage(bs.pages[1]);
+	return NULL;
+}
+
+static unsigned int run_copy(const struct bench_case *c, unsigned int iters)
+{
+	unsigned int i;
+
+	for (i = 0; i < iters; i++) {
+		copy_highpage(bs.pages[1], bs.pages[0]);
+		touch_direct_map();
+	}
+	return i;
+}
+
+/* check_copy - the destination holds the source's stamp: a copy happened. */
+static const char *check_copy(const struct bench_case *c)
+{
+	u32 *to = kmap_local_page(bs.pages[1]);
+	bool copied = stamped(to, bs.pages[0]);
+
+	kunmap_local(to);
+	return copied ? NULL : "copy_highpage left the destination without the source's bytes";
+}
+
+#define COPY_BENCH(id, name_, kind)                                           \
+	BENCH(id, .name = name_, .what = "copy_highpage (4 KiB)",             \
+	      .iters = COPY_ITERS, .arg = kind, .setup = setup_copy,          \
+	      .run = run_copy, .check = check_copy, .teardown = put_pages,    \
+	      .expect = { LOCAL_MAPS(kind == HIGHMEM || FORCED ? 2 : 0) })
+
+COPY_BENCH(copy_highmem, "copy.highmem", HIGHMEM);
+COPY_BENCH(copy_lowmem, "copy.lowmem", LOWMEM);
+
+/* ---- a context switch with live local maps ---- */
+
+/* partner - the other side of the ping-pong: yield until told to stop. */
+static int partner(void *unused)
+{
+	while (!READ_ONCE(bs.stop))
+		yield();
+	return 0;
+}
+
+static unsigned long switched_out(void)
+{
+	return current->nvcsw + current->nivcsw;
+}
+
+/* unmap_live - drop the maps setup_switch took, innermost first. */
+static void unmap_live(void)
+{
+	for (unsigned int i = bs.n; i--;)
+		kunmap_local(bs.live[i]);
+}
+
+/*
+ * setup_switch - stamp ->arg highmem pages, map them all (the boot task
+ * holds them through every run) and start the partner thread.
+ */
+static const char *setup_switch(const struct bench_case *c)
+{
+	const char *why = get_pages(HIGHMEM, c->arg);
+
+	if (why)
+		return why;
+	for (unsigned int i = 0; i < bs.n; i++)
+		stamp_page(bs.pages[i]);
+	for (unsigned int i = 0; i < bs.n; i++)
+		bs.live[i] = kmap_local_page(bs.pages[i]);
+	bs.stop = false;
+	bs.partner = kthread_run(partner, NULL, "bench-partner");
+	if (!bs.partner) {
+		unmap_live();
+		put_pages(c);
+		return "no task for the partner thread";
+	}
+	bs.yields = 0;
+	bs.switched_out = switched_out();
+	bs.invlpgs = read_invlpg(c);
+	bs.jiffies = jiffies;
+	return NULL;
+}
+
+/* run_switch - one iteration: to the partner and back, two switches. */
+static unsigned int run_switch(const struct bench_case *c, unsigned int iters)
+{
+	unsigned int i;
+
+	for (i = 0; i < iters; i++) {
+		yield();
+		touch_direct_map();
+	}
+	bs.yields += i;
+	return i;
+}
+
+/*
+ * check_switch - every yield switched away (the partner was runnable: no
+ * yield returned at once), and only the timer tick added switches (a
+ * preemption, or a tick that left need_resched set when a yield came back:
+ * at most one per tick); every switch away from the holder flushed each
+ * live slot once, and nothing else flushed; every live map still shows
+ * its page.  Counted from setup, so over every run.
+ */
+static const char *check_switch(const struct bench_case *c)
+{
+	static char why[BENCH_WHY_LEN];
+	unsigned long outs = switched_out() - bs.switched_out;
+	unsigned long ticks = jiffies - bs.jiffies;
+	unsigned long flushes = read_invlpg(c) - bs.invlpgs;
+
+	if (outs < bs.yields || outs > bs.yields + ticks) {
+		snprintf(why, sizeof(why), "%lu switches away for %lu yields and %lu ticks",
+			 outs, bs.yields, ticks);
+		return why;
+	}
+	if (flushes != outs * bs.n) {
+		snprintf(why, sizeof(why), "%lu invlpg in %lu switches away from a holder of %u live maps, expected %lu",
+			 flushes, outs, bs.n, outs * bs.n);
+		return why;
+	}
+	for (unsigned int i = 0; i < bs.n; i++)
+		if (!stamped(bs.live[i], bs.pages[i]))
+			return "a live local map lost its page across context switches";
+	return NULL;
+}
+
+static void teardown_switch(const struct bench_case *c)
+{
+	WRITE_ONCE(bs.stop, true);
+	kthread_wait(bs.partner);
+	unmap_live();
+	put_pages(c);
+}
+
+#define SWITCH_BENCH(live)                                                    \
+	BENCH(switch##live, .name = "switch.live" #live,                      \
+	      .what = "a context switch, yield ping-pong, " #live " live slots", \
+	      .iters = SWITCH_ITERS, .ops_per_iter = 2, .arg = live,          \
+	      .setup = setup_switch, .run = run_switch, .check = check_switch, \
+	      .teardown = teardown_switch)
+
+SWITCH_BENCH(0);
+SWITCH_BENCH(1);
+SWITCH_BENCH(8);
+SWITCH_BENCH(16);
