@@ -186,4 +186,5 @@ help:
 	@echo '  clean    remove $(BUILD)'
 	@echo 'variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) ACCEL=tcg|kvm|auto'
 	@echo '           BOOT=kernel|iso CMDLINE="..." BUILD=$(BUILD) V=1'
+	@echo '           DEBUG_KERNEL=plain|debug (make debug: which kernel build)'
 

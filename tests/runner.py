@@ -27,6 +27,10 @@ the boot ends in a panic whose MESSAGE appears after the kernel's line
 Self-check lines of the matrix boot deliberately broken cases and pass when
 the runner classifies the boot as the matrix says (see tests/matrix).
 
+GDB lines (`gdb`) run tests/gdb_test.py instead of tools/run: it boots the
+kernel under gdb, checks the hilo-* GDB commands at breakpoints and writes
+its verdicts as KTAP to the same log, read like a boot's.
+
 Python 3 standard library only.
 """
 
@@ -46,6 +50,7 @@ from typing import Optional
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MATRIX = os.path.join(ROOT, "tests", "matrix")
 TOOLS_RUN = os.path.join(ROOT, "tools", "run")
+GDB_TEST = os.path.join(ROOT, "tests", "gdb_test.py")
 
 # tools/run's exit statuses.
 PASSED, FAILED, PANIC, RESET, TIMEOUT, QEMU_ERROR = range(6)
@@ -53,7 +58,7 @@ PASSED, FAILED, PANIC, RESET, TIMEOUT, QEMU_ERROR = range(6)
 KTAP_KINDS = ("ktap", "ktap+panics")
 SELFCHECK_KINDS = ("failed-case", "unexpected-panic", "timeout",
                    "triple-fault", "incomplete-plan")
-EXPECT_KINDS = KTAP_KINDS + ("panic",) + SELFCHECK_KINDS
+EXPECT_KINDS = KTAP_KINDS + ("panic", "gdb") + SELFCHECK_KINDS
 
 
 # ---------------------------------------------------------------- the matrix
@@ -87,6 +92,8 @@ def parse_matrix_line(words, where):
         raise MatrixError(f"{where}: timeout must be seconds, not {timeout!r}")
     if expect not in EXPECT_KINDS:
         raise MatrixError(f"{where}: expect must be one of {', '.join(EXPECT_KINDS)}")
+    if expect == "gdb" and boot != "kernel":
+        raise MatrixError(f"{where}: a gdb line boots a kernel, not an {boot}")
     config = Config(name, boot, mem, cpu, int(timeout), expect)
     # Boots from -kernel use the test build unless told otherwise; an ISO
     # holds the plain kernel.
@@ -305,9 +312,11 @@ def boot_env(boot, build):
 
 
 def run_boot(boot, build):
-    """Boot once through tools/run and collect what happened."""
+    """Boot once through tools/run (tests/gdb_test.py for a gdb line, which
+    takes the same environment) and collect what happened."""
     start = time.monotonic()
-    proc = subprocess.run([TOOLS_RUN], env=boot_env(boot, build), cwd=ROOT,
+    program = GDB_TEST if boot.config.expect == "gdb" else TOOLS_RUN
+    proc = subprocess.run([program], env=boot_env(boot, build), cwd=ROOT,
                           stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, errors="replace")
     seconds = time.monotonic() - start

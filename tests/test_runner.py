@@ -11,6 +11,7 @@ import textwrap
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gdb_test  # noqa: E402
 import runner  # noqa: E402
 from runner import (FAILED, PANIC, PASSED, RESET, TIMEOUT, Boot, Config,  # noqa: E402
                     KnownNames, MatrixError, Run)
@@ -334,6 +335,17 @@ class Scheduling(unittest.TestCase):
         self.assertEqual(matrix.startable(boots[2:], boots[:2]), [])
 
 
+class GdbLines(unittest.TestCase):
+    """The KTAP of tests/gdb_test.py, read by the runner like a boot's."""
+
+    def test_cases_and_reasons(self):
+        text = gdb_test.ktap([("gdb_a", []), ("gdb_b", ["walk 0x1 != pteval 0x2\nPT[3] 0x1"])])
+        got = lines(runner.outcomes_of(run(text, FAILED, "1 FAILED", config("gdb-kmap", "gdb")),
+                                       KnownNames([])))
+        self.assertEqual(got, [("ok", "gdb.gdb_a", ""),
+                               ("FAIL", "gdb.gdb_b", "walk 0x1 != pteval 0x2: PT[3] 0x1")])
+
+
 class MatrixFile(unittest.TestCase):
     def parse(self, text):
         with tempfile.NamedTemporaryFile("w", suffix=".matrix") as f:
@@ -351,8 +363,12 @@ class MatrixFile(unittest.TestCase):
         (c,) = self.parse('a iso 1G qemu32,+pse36 9 ktap cmdline="test=x y" # note\n')
         self.assertEqual((c.boot, c.cpu, c.timeout, c.cmdline), ("iso", "qemu32,+pse36", 9, "test=x y"))
 
+    def test_gdb_line(self):
+        (c,) = self.parse("g kernel 1G max 90 gdb cmdline=test=gdbscenario.x\n")
+        self.assertEqual((c.expect, c.kernel, c.cmdline), ("gdb", "debug", "test=gdbscenario.x"))
+
     def test_errors(self):
-        for bad in ("a kernel 1G max 9\n", "a floppy 1G max 9 ktap\n",
+        for bad in ("a kernel 1G max 9\n", "a floppy 1G max 9 ktap\n", "a iso 1G max 9 gdb\n",
                     "a kernel 1G max 9s ktap\n", "a kernel 1G max 9 pass\n",
                     "a kernel 1G max 9 ktap smp=2\n",
                     "a kernel 1G max 9 ktap\na kernel 1G max 9 ktap\n"):

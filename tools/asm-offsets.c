@@ -6,13 +6,66 @@
  */
 #include <asm/desc.h>
 #include <asm/layout.h>
+#include <asm/pgtable.h>
 #include <asm/ptrace.h>
 #include <asm/qemu.h>
 #include <asm/traps.h>
+#include <hilo/mm.h>
 #include <hilo/multiboot.h>
+#include <hilo/sched.h>
 
 #define DEFINE(sym, val) \
 	__asm__ __volatile__("\n.ascii \"->" #sym " %c0\"" :: "i"(val))
+
+/* A 64-bit constant as two 32-bit halves, NAME_LO and NAME_HI. */
+#define DEFINE64(sym, val) do {						\
+	DEFINE(sym##_LO, (u32)(val));					\
+	DEFINE(sym##_HI, (u32)((u64)(val) >> 32));			\
+} while (0)
+
+/* What the GDB scripts (tools/gdb/) need to decode tables and structures. */
+static void gdb_offsets(void)
+{
+	DEFINE(PMD_SHIFT, PMD_SHIFT);
+	DEFINE(PGDIR_SHIFT, PGDIR_SHIFT);
+	DEFINE(PTRS_PER_PGD, PTRS_PER_PGD);
+	DEFINE(PTRS_PER_PMD, PTRS_PER_PMD);
+	DEFINE(PTRS_PER_PTE, PTRS_PER_PTE);
+	DEFINE(FIXADDR_TOP, FIXADDR_TOP);
+	DEFINE(FIXADDR_START, FIXADDR_START);
+	DEFINE(FIX_KMAP_BEGIN, FIX_KMAP_BEGIN);
+	DEFINE(FIX_KMAP_END, FIX_KMAP_END);
+	DEFINE(KM_MAX_IDX, KM_MAX_IDX);
+	DEFINE(KM_INCR, KM_INCR);
+	DEFINE(NR_CPUS, NR_CPUS);
+	DEFINE(PKMAP_BASE, PKMAP_BASE);
+	DEFINE(LAST_PKMAP, LAST_PKMAP);
+	DEFINE(VMALLOC_OFFSET, VMALLOC_OFFSET);
+	DEFINE(VMALLOC_END, VMALLOC_END);
+	DEFINE64(PTE_PFN_MASK, PTE_PFN_MASK);
+	DEFINE64(PMD_PAGE_MASK, PMD_PAGE_MASK);
+	DEFINE64(_PAGE_NX, _PAGE_NX);
+	DEFINE(_PAGE_PRESENT, _PAGE_PRESENT);
+	DEFINE(_PAGE_RW, _PAGE_RW);
+	DEFINE(_PAGE_USER, _PAGE_USER);
+	DEFINE(_PAGE_PWT, _PAGE_PWT);
+	DEFINE(_PAGE_PCD, _PAGE_PCD);
+	DEFINE(_PAGE_ACCESSED, _PAGE_ACCESSED);
+	DEFINE(_PAGE_DIRTY, _PAGE_DIRTY);
+	DEFINE(_PAGE_PSE, _PAGE_PSE);
+	DEFINE(_PAGE_GLOBAL, _PAGE_GLOBAL);
+	DEFINE(PG_reserved, PG_reserved);
+	DEFINE(PG_buddy, PG_buddy);
+	DEFINE(PG_head, PG_head);
+	DEFINE(PG_ORDER_SHIFT, PG_ORDER_SHIFT);
+	DEFINE(PG_ORDER_MASK, PG_ORDER_MASK);
+	DEFINE(PG_ZONE_SHIFT, PG_ZONE_SHIFT);
+	DEFINE(PG_ZONE_MASK, PG_ZONE_MASK);
+	DEFINE(TASK_RUNNING, TASK_RUNNING);
+	DEFINE(TASK_UNINTERRUPTIBLE, TASK_UNINTERRUPTIBLE);
+	DEFINE(TASK_NEW, TASK_NEW);
+	DEFINE(TASK_DEAD, TASK_DEAD);
+}
 
 void asm_offsets(void);
 void asm_offsets(void)
@@ -33,4 +86,5 @@ void asm_offsets(void)
 	DEFINE(__KERNEL_DS, __KERNEL_DS);
 	DEFINE(IDT_STUB_VECTORS, IDT_STUB_VECTORS);
 	DEFINE(PT_EIP, __builtin_offsetof(struct pt_regs, eip));
+	gdb_offsets();
 }

@@ -1,0 +1,520 @@
+"""tests/gdb_checks.py: the GDB side of tests/gdb_test.py.
+
+Runs inside `gdb -batch`, after tools/gdb/hilo.py is sourced and gdb is
+connected to the paused kernel, which boots with the test= of its matrix
+line: gdbscenario.gdbscenario_local_and_pool (tests/gdbscenario_test.c),
+two threads each holding kmap_local maps across timer preemptions, then
+enough kmap()s to wrap the pool around.
+
+Once the scenario starts, breakpoints stop it in kmap_local_page (checked
+at its return, after the PTE write), kunmap_local (at entry and return),
+flush_all_zero_pkmaps (entry and return) and kmap_local_sched_in (entry
+and return).  At each stop the hilo-* commands run and their output is
+compared with what the kernel itself recorded, read here through plain
+gdb expressions: the PTE hilo-walk prints is current->kmap_ctrl.pteval[],
+hilo-pkmap's counts are pkmap_count[], memory read through a mapping is
+what QEMU's monitor reads at the physical address hilo-walk gave.
+
+The results go to $GDBTEST_RESULTS as JSON: [[case, [failures], reached]].
+"""
+
+import json
+import os
+import re
+import traceback
+
+import gdb
+
+from hilo_gdb.layout import layout      # on sys.path: tools/gdb/hilo.py put it there
+
+
+
+def scenario_function():
+    """The case the command line selects (test=SUITE.CASE, from
+    tests/matrix): ktest names a case's function after the case."""
+    selection = next((w[len("test="):] for w in os.environ.get("CMDLINE", "").split()
+                      if w.startswith("test=")), "")
+    return selection.partition(".")[2] or "gdbscenario_local_and_pool"
+
+
+SCENARIO = scenario_function()
+COMMANDS = ("hilo-walk", "hilo-mappings", "hilo-pkmap", "hilo-kmap-local", "hilo-page",
+            "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq")
+BAD_ARGUMENTS = ("hilo-walk", "hilo-walk no_such_symbol", "hilo-page -pfn 0xfffffff",
+                 "hilo-kmap-local no_such_task", "hilo-dmesg lots", "hilo-pkmap some",
+                 "hilo-mappings 0x2000 0x1000", "hilo-sstep-irq maybe")
+CASES = (
+    "gdb_commands_registered_with_help",
+    "gdb_bad_arguments_give_clear_errors",
+    "gdb_walk_prints_saved_pteval",
+    "gdb_walk_agrees_with_physical_memory",
+    "gdb_kmap_local_matches_live_ptes",
+    "gdb_kunmap_local_clears_top_slot",
+    "gdb_page_finds_local_mapping",
+    "gdb_tasks_show_local_depth",
+    "gdb_mappings_name_slots",
+    "gdb_pkmap_counts_equal_pkmap_count",
+    "gdb_pkmap_invariants_hold",
+    "gdb_flush_clears_unflushed_slots",
+    "gdb_sched_out_tore_slots_down",
+    "gdb_sched_in_restores_slots",
+    "gdb_dmesg_shows_kernel_log",
+)
+STOPS = {"kmap_local_page": 4, "kunmap_local": 4, "flush_all_zero_pkmaps": 2,
+         "kmap_local_sched_in": 3}         # stops checked per breakpoint
+MAX_STOPS = 400                            # a runaway loop guard
+
+
+class Results:
+    """Failures per case, and which cases a check reached."""
+
+    def __init__(self):
+        self.failures = {name: [] for name in CASES}
+        self.reached = set()
+
+    def expect(self, case, condition, why):
+        self.reached.add(case)
+        if not condition:
+            self.failures[case].append(why)
+        return condition
+
+    def save(self, path):
+        with open(path, "w") as f:
+            json.dump([[c, self.failures[c], c in self.reached] for c in CASES], f)
+
+
+R = Results()
+
+
+# ---- running commands and reading their output
+
+def run(case, command):
+    """The output of a command, or None (and a failure of case) when it
+    raises an error or prints nothing."""
+    try:
+        out = gdb.execute(command, to_string=True)
+    except gdb.error as e:
+        R.expect(case, False, f"{command}: {e}")
+        return None
+    return out if R.expect(case, out.strip(), f"{command} printed nothing") else None
+
+
+ENTRY_RE = re.compile(r"^\s+(?:PDPT|PD|PT)\[\d+\]\s+@0x[0-9a-f]+\s+(0x[0-9a-f]{16})", re.M)
+PHYS_RE = re.compile(r"=> phys (0x[0-9a-f]+)")
+LOCAL_ROW_RE = re.compile(r"^\s+(\d+)\s+(0x[0-9a-f]{8})\s+(0x[0-9a-f]{16})\s+\S+\s+"
+                          r"(0x[0-9a-f]{16})\s+(.*)$", re.M)
+POOL_ROW_RE = re.compile(r"^\s+(\d+)\s+0x[0-9a-f]{8}\s+(-?\d+)\s", re.M)
+POOL_RUN_RE = re.compile(r"pkmap slots? (\d+)(?:-(\d+))?$", re.M)
+UNFLUSHED_RE = re.compile(r"^free, unflushed \(count 1\): (.*)$", re.M)
+TASK_ROW_RE = re.compile(r"^[* ]\s+(\d+)\s+(\S+)\s+\S+\s+\d+\s+(\d+)/(\d+)\s", re.M)
+
+
+def walk(case, va):
+    """(last entry's value, physical address or None) from hilo-walk."""
+    out = run(case, f"hilo-walk {va:#x}")
+    if out is None:
+        return None, None
+    entries = ENTRY_RE.findall(out)
+    phys = PHYS_RE.search(out)
+    R.expect(case, entries, f"hilo-walk {va:#x}: no entry line in:\n{out}")
+    return (int(entries[-1], 16) if entries else None), (int(phys.group(1), 16) if phys else None)
+
+
+def local_rows(case, task_spec=""):
+    """hilo-kmap-local's rows {idx: (slot, pteval, live, check)} and
+    whether its summary says ok."""
+    out = run(case, f"hilo-kmap-local {task_spec}".strip())
+    if out is None:
+        return {}, False
+    rows = {int(i): (int(s, 16), int(p, 16), int(l, 16), c.strip())
+            for i, s, p, l, c in LOCAL_ROW_RE.findall(out)}
+    return rows, "kmap_local: ok" in out
+
+
+# ---- what the kernel recorded, through plain gdb expressions
+
+def value(expr):
+    return gdb.parse_and_eval(expr)
+
+
+def current():
+    return value("percpu[0].current_task")
+
+
+def label(task):
+    return f"{int(task['pid'])} ({task['comm'].string()})"
+
+
+def saved_ptes(task):
+    """[pteval[i]] for i below the task's idx."""
+    ctrl = task["kmap_ctrl"]
+    return [int(ctrl["pteval"][i]["pte"]) for i in range(int(ctrl["idx"]))]
+
+
+def slot_addr(task, i):
+    """Stack entry i's fixmap slot, by DESIGN.md's formula (FIX_KMAP_BEGIN
+    + idx + KM_MAX_IDX * cpu), not by asking the commands."""
+    lay = layout()
+    return lay.FIXADDR_TOP - ((lay.FIX_KMAP_BEGIN + i + lay.KM_MAX_IDX * int(task["cpu"]))
+                              << lay.PAGE_SHIFT)
+
+
+def all_tasks():
+    head = value("&task_list")
+    offset = int(value("&((struct task_struct *)0)->tasks"))
+    node, found = head["next"], []
+    while int(node) != int(head):
+        found.append(value(f"(struct task_struct *){int(node) - offset}"))
+        node = node["next"]
+    return found
+
+
+def pool_counts():
+    counts = value("pkmap_count")
+    return [int(counts[i]) for i in range(counts.type.range()[1] + 1)]
+
+
+def monitor_words(phys, count):
+    """count 32-bit words at physical phys, read by QEMU's monitor (xp),
+    independently of the gdbstub's physical mode hilo-walk uses."""
+    out = gdb.execute(f"monitor xp /{count}wx {phys:#x}", to_string=True)
+    return [int(w, 16) for line in out.splitlines() for w in line.split(":")[1].split()]
+
+
+def pte_frame(pte):
+    return pte & layout().PTE_PFN_MASK
+
+
+# ---- stepping out of a function without stopping elsewhere
+
+class Stops:
+    """The breakpoints, and `finish` with all of them disabled (a
+    preemption inside the function must not stop us in another one)."""
+
+    def __init__(self):
+        self.breakpoints = {}       # name -> gdb.Breakpoint
+        self.handled = {}           # name -> stops checked
+        self.last = None
+        gdb.events.stop.connect(self.on_stop)
+
+    def on_stop(self, event):
+        self.last = event
+
+    def add(self, name):
+        self.breakpoints[name] = gdb.Breakpoint(name, internal=True)
+        self.handled[name] = 0
+
+    def finish(self):
+        """Run to the return of the selected frame; the value returned
+        (eax: the i386 calling convention)."""
+        return_pc = gdb.selected_frame().older().pc()
+        for b in self.breakpoints.values():
+            b.enabled = False
+        try:
+            gdb.execute("finish", to_string=True)
+        finally:
+            for name, b in self.breakpoints.items():
+                b.enabled = self.handled[name] < STOPS.get(name, 1)
+        if gdb.selected_frame().pc() != return_pc:
+            raise gdb.error(f"finish stopped at {gdb.selected_frame().pc():#x}, "
+                            f"not at the return address {return_pc:#x}")
+        return int(gdb.parse_and_eval("$eax")) & 0xFFFFFFFF
+
+    def which(self):
+        """The name of the breakpoint of the last stop, or None."""
+        hits = getattr(self.last, "breakpoints", [])
+        return next((n for n, b in self.breakpoints.items() if b in hits), None)
+
+    def done(self, name):
+        self.handled[name] += 1
+        if self.handled[name] >= STOPS[name]:
+            self.breakpoints[name].enabled = False
+
+
+def first_argument():
+    frame = gdb.selected_frame()
+    arg = next(s for s in frame.block() if s.is_argument)
+    return arg.value(frame)
+
+
+# ---- the checks, one function per stop
+
+def at_scenario_start(stops):
+    """Before anything is mapped: the commands exist, errors are clear,
+    the task list and the log are readable; then arm the breakpoints."""
+    case = "gdb_commands_registered_with_help"
+    listing = run(case, "hilo") or ""
+    for name in COMMANDS:
+        R.expect(case, name in listing, f"`hilo` does not list {name}")
+        helptext = run(case, f"help {name}") or ""
+        R.expect(case, len(helptext.splitlines()) > 2, f"help {name} is too short: {helptext!r}")
+    for command in BAD_ARGUMENTS:
+        check_bad_arguments(command)
+    check_tasks()
+    check_dmesg()
+    for name in STOPS:
+        stops.add(name)
+
+
+def check_bad_arguments(command):
+    case = "gdb_bad_arguments_give_clear_errors"
+    name = command.split()[0]
+    try:
+        out = gdb.execute(command, to_string=True)
+        R.expect(case, False, f"{command}: no error, printed {out!r}")
+    except gdb.error as e:
+        text = str(e)
+        R.expect(case, text.startswith(name + ": ") and "Traceback" not in text,
+                 f"{command}: unclear error {text!r}")
+
+
+def check_tasks():
+    """hilo-tasks' idx/maps column equals every task's kmap_ctrl.idx."""
+    case = "gdb_tasks_show_local_depth"
+    out = run(case, "hilo-tasks") or ""
+    rows = {int(pid): (int(idx), int(maps)) for pid, _, idx, maps in TASK_ROW_RE.findall(out)}
+    for task in all_tasks():
+        idx = int(task["kmap_ctrl"]["idx"])
+        want = (idx, idx // layout().KM_INCR)
+        R.expect(case, rows.get(int(task["pid"])) == want,
+                 f"hilo-tasks shows {label(task)} at {rows.get(int(task['pid']))}, "
+                 f"kmap_ctrl.idx says {want}")
+
+
+def check_dmesg():
+    """hilo-dmesg's last line is in the serial log (what printk wrote)."""
+    case = "gdb_dmesg_shows_kernel_log"
+    out = run(case, "hilo-dmesg 3") or ""
+    with open(os.environ["GDBTEST_SERIAL"], errors="replace") as f:
+        serial = f.read()
+    last = out.rstrip("\n").splitlines()[-1] if out.strip() else ""
+    R.expect(case, last and last in serial, f"hilo-dmesg's last line {last!r} is not in the serial log")
+
+
+def check_live_slot(case, task, i, where):
+    """hilo-walk of the task's slot i prints pteval[i]; and the same page
+    read through the slot and physically (QEMU's monitor) agrees."""
+    want = saved_ptes(task)[i]
+    va = slot_addr(task, i)
+    got, phys = walk(case, va)
+    R.expect(case, got == want, f"{where}: hilo-walk {va:#x} prints {got and hex(got)}, "
+                                f"{label(task)}'s pteval[{i}] is {want:#x}")
+    if phys is None:
+        return
+    memory = "gdb_walk_agrees_with_physical_memory"
+    through_slot = [int(value(f"((unsigned int *){va:#x})[{k}]")) for k in range(4)]
+    R.expect(memory, phys == pte_frame(want), f"{where}: phys {phys:#x} is not pteval's frame")
+    R.expect(memory, through_slot == monitor_words(phys, 4),
+             f"{where}: {va:#x} reads {through_slot}, physical {phys:#x} "
+             f"reads {monitor_words(phys, 4)}")
+
+
+def check_local_stack(case, task, where):
+    """hilo-kmap-local for a task: summary ok, rows equal pteval[]."""
+    rows, ok = local_rows(case, str(int(task["pid"])))
+    R.expect(case, ok, f"{where}: hilo-kmap-local {label(task)} reports problems")
+    for i, pte in enumerate(saved_ptes(task)):
+        row = rows.get(i)
+        R.expect(case, row is not None and row[:2] == (slot_addr(task, i), pte),
+                 f"{where}: row {i} of {label(task)} is {row}, expected slot "
+                 f"{slot_addr(task, i):#x} pteval {pte:#x}")
+    return rows
+
+
+def at_kmap_local_page(stops):
+    """After the map: the new top slot's PTE, the page, the region names."""
+    task = current()
+    vaddr = stops.finish()
+    i = int(task["kmap_ctrl"]["idx"]) - 1
+    where = f"kmap_local_page in {label(task)} -> {vaddr:#x}"
+    R.expect("gdb_walk_prints_saved_pteval", vaddr == slot_addr(task, i),
+             f"{where}: not the address of slot {i} ({slot_addr(task, i):#x})")
+    check_live_slot("gdb_walk_prints_saved_pteval", task, i, where)
+    rows = check_local_stack("gdb_kmap_local_matches_live_ptes", task, where)
+    R.expect("gdb_kmap_local_matches_live_ptes", rows.get(i, (0, 0, -1))[2] == saved_ptes(task)[i],
+             f"{where}: the live PTE of row {i} is not pteval")
+    check_page(task, i, vaddr, where)
+    check_tasks()
+    check_mappings(task, where)
+
+
+def check_page(task, i, vaddr, where):
+    case = "gdb_page_finds_local_mapping"
+    frame = pte_frame(saved_ptes(task)[i]) >> layout().PAGE_SHIFT
+    out = run(case, f"hilo-page -virt {vaddr:#x}") or ""
+    R.expect(case, out.startswith(f"pfn {frame:#x} "), f"{where}: hilo-page says {out[:40]!r}, "
+                                                      f"pteval's frame is {frame:#x}")
+    R.expect(case, f"{vaddr:#010x} (kmap_local cpu{int(task['cpu'])} slot {i})" in out,
+             f"{where}: hilo-page does not list the slot among the mappings:\n{out}")
+
+
+def check_mappings(task, where):
+    """hilo-mappings fixmap names each live slot of the running task."""
+    case = "gdb_mappings_name_slots"
+    out = run(case, "hilo-mappings fixmap") or ""
+    for i, pte in enumerate(saved_ptes(task)):
+        if pte:
+            line = f"{slot_addr(task, i):#010x}-"
+            R.expect(case, any(l.startswith(line) and l.endswith(f"kmap_local cpu{int(task['cpu'])} slot {i}")
+                               for l in out.splitlines()),
+                     f"{where}: no line for slot {i} at {slot_addr(task, i):#x} in:\n{out}")
+
+
+def at_kunmap_local(stops):
+    """Before: the address is the top slot, mapped as saved.  After: empty."""
+    task = current()
+    vaddr = int(first_argument())
+    i = int(task["kmap_ctrl"]["idx"]) - 1
+    slot = slot_addr(task, i)
+    where = f"kunmap_local({vaddr:#x}) in {label(task)}"
+    if vaddr & ~(layout().PAGE_SIZE - 1) != slot:
+        return False                    # lowmem, or a misuse the kernel reports
+    check_live_slot("gdb_walk_prints_saved_pteval", task, i, where)
+    check_local_stack("gdb_kmap_local_matches_live_ptes", task, where)
+    stops.finish()
+    case = "gdb_kunmap_local_clears_top_slot"
+    got, phys = walk(case, slot)
+    R.expect(case, got == 0 and phys is None, f"{where}: after it, hilo-walk {slot:#x} "
+                                              f"prints {got and hex(got)}, phys {phys}")
+    R.expect(case, int(task["kmap_ctrl"]["idx"]) == i + 1 - layout().KM_INCR,
+             f"{where}: idx is {int(task['kmap_ctrl']['idx'])} after it")
+    check_local_stack(case, task, where + " (after)")
+
+
+def pool_rows(case, where):
+    """hilo-pkmap all: {slot: count}, and whether its check says ok."""
+    out = run(case, "hilo-pkmap all") or ""
+    rows = {int(nr): int(count) for nr, count in POOL_ROW_RE.findall(out)}
+    counts = pool_counts()
+    R.expect(case, rows == dict(enumerate(counts)),
+             f"{where}: hilo-pkmap's counts differ from pkmap_count at slots "
+             f"{[n for n, c in enumerate(counts) if rows.get(n) != c][:10]}")
+    stats = value("kmap_stats")
+    line = "counters: " + " ".join(f"{f.name} {int(stats[f.name])}" for f in stats.type.fields())
+    R.expect(case, line in out, f"{where}: hilo-pkmap lacks {line!r}")
+    R.expect("gdb_pkmap_invariants_hold", "consistency: ok" in out,
+             f"{where}: hilo-pkmap's consistency check fails:\n{out[out.find('consistency'):]}")
+    return counts
+
+
+def unflushed_slots(out):
+    """The slots of hilo-pkmap's "free, unflushed" ranges ("3-5, 9")."""
+    m = UNFLUSHED_RE.search(out)
+    slots = set()
+    for part in (m.group(1).split(", ") if m else []):
+        first, _, last = part.partition("-")
+        slots.update(range(int(first), int(last or first) + 1))
+    return slots
+
+
+def check_default_pool_listing(case, counts, where):
+    """Without `all`, hilo-pkmap lists the slots in use and the count-1
+    slots as ranges: both must match pkmap_count."""
+    out = run(case, "hilo-pkmap") or ""
+    listed = {int(nr): int(c) for nr, c in POOL_ROW_RE.findall(out)}
+    in_use = {nr: c for nr, c in enumerate(counts) if c > 1}
+    R.expect(case, listed == in_use, f"{where}: hilo-pkmap lists {sorted(listed)[:10]}, "
+                                     f"the slots in use are {sorted(in_use)[:10]}")
+    R.expect(case, unflushed_slots(out) == {nr for nr, c in enumerate(counts) if c == 1},
+             f"{where}: hilo-pkmap's unflushed ranges differ from the count-1 slots")
+
+
+def check_pool_mappings(counts, where):
+    """hilo-mappings pkmap covers exactly the slots with a count (those
+    have a PTE), labelled by slot number."""
+    case = "gdb_mappings_name_slots"
+    out = run(case, "hilo-mappings pkmap") or ""
+    covered = set()
+    for first, last in POOL_RUN_RE.findall(out):
+        covered.update(range(int(first), int(last or first) + 1))
+    want = {nr for nr, c in enumerate(counts) if c >= 1}
+    R.expect(case, covered == want, f"{where}: hilo-mappings pkmap covers slots "
+                                    f"{sorted(covered ^ want)[:10]} wrongly")
+
+
+def at_flush_all_zero_pkmaps(stops):
+    """The wraparound: count-1 slots exist before, none after, PTEs gone."""
+    case = "gdb_pkmap_counts_equal_pkmap_count"
+    before = pool_rows(case, "flush_all_zero_pkmaps entry")
+    check_default_pool_listing(case, before, "flush_all_zero_pkmaps entry")
+    check_pool_mappings(before, "flush_all_zero_pkmaps entry")
+    unflushed = [n for n, c in enumerate(before) if c == 1]
+    stops.finish()
+    after = pool_rows(case, "flush_all_zero_pkmaps return")
+    check_default_pool_listing(case, after, "flush_all_zero_pkmaps return")
+    check_pool_mappings(after, "flush_all_zero_pkmaps return")
+    case = "gdb_flush_clears_unflushed_slots"
+    R.expect(case, unflushed, "no count-1 slot at flush_all_zero_pkmaps: nothing to check")
+    R.expect(case, all(after[n] == 0 for n in unflushed),
+             f"slots still counted after the flush: {[n for n in unflushed if after[n]][:10]}")
+    for n in unflushed[:3]:
+        got, _ = walk(case, layout().pkmap_addr(n))
+        R.expect(case, got == 0, f"pkmap slot {n}'s PTE is {got and hex(got)} after the flush")
+
+
+def at_kmap_local_sched_in(stops):
+    """A task with live maps comes back: its slots are empty at the hook's
+    entry (torn down when it left), restored from pteval at its return."""
+    task = first_argument()
+    saved = saved_ptes(task)
+    if not any(saved):
+        return False
+    where = f"kmap_local_sched_in({label(task)})"
+    for i, pte in enumerate(saved):
+        got, _ = walk("gdb_sched_out_tore_slots_down", slot_addr(task, i))
+        R.expect("gdb_sched_out_tore_slots_down", got == 0,
+                 f"{where}: slot {i} holds {got and hex(got)} before the hook")
+    for other in all_tasks():
+        if int(other) != int(task) and any(saved_ptes(other)):
+            check_local_stack("gdb_sched_out_tore_slots_down", other, where)
+    stops.finish()
+    for i, pte in enumerate(saved):
+        check_live_slot("gdb_sched_in_restores_slots", task, i, where + " (after)")
+    check_local_stack("gdb_sched_in_restores_slots", task, where + " (after)")
+    return True
+
+
+# Each breakpoint's handler, and the case an unexpected error there fails.
+HANDLERS = {"kmap_local_page": (at_kmap_local_page, "gdb_walk_prints_saved_pteval"),
+            "kunmap_local": (at_kunmap_local, "gdb_kunmap_local_clears_top_slot"),
+            "flush_all_zero_pkmaps": (at_flush_all_zero_pkmaps, "gdb_pkmap_counts_equal_pkmap_count"),
+            "kmap_local_sched_in": (at_kmap_local_sched_in, "gdb_sched_in_restores_slots")}
+
+
+def handle(stops, name):
+    """Run the handler of a stop.  An error is a failure of its case, not
+    the end of the test.  A handler returns False for a stop it skipped
+    (it does not count against the breakpoint's STOPS)."""
+    handler, case = HANDLERS[name]
+    try:
+        counted = handler(stops)
+    except (gdb.error, ValueError, KeyError, IndexError, TypeError) as e:
+        R.expect(case, False, f"at {name}: {type(e).__name__}: {e}: {traceback.format_exc()}")
+        counted = True
+    if counted is not False:
+        stops.done(name)
+
+
+def main():
+    stops = Stops()
+    start = gdb.Breakpoint(SCENARIO, internal=True)
+    try:
+        gdb.execute("continue", to_string=True)
+        if stops.last is None or start not in getattr(stops.last, "breakpoints", []):
+            R.expect(CASES[0], False, f"the kernel never reached {SCENARIO}")
+            return
+        start.delete()
+        at_scenario_start(stops)
+        for _ in range(MAX_STOPS):
+            gdb.execute("continue", to_string=True)
+            name = stops.which()
+            if name:
+                handle(stops, name)
+    except gdb.error as e:
+        if "Remote connection closed" not in str(e) and "not being run" not in str(e):
+            R.expect(CASES[0], False, f"gdb: {e}")
+    finally:
+        R.save(os.environ["GDBTEST_RESULTS"])
+
+
+main()

@@ -1,0 +1,34 @@
+"""hilo_gdb: the hilo-* GDB commands (entry point: tools/gdb/hilo.py).
+
+    layout    constants of the memory layout, from the build's asm-offsets.py
+    target    memory access: virtual, physical (QEMU's gdbstub), gdb values
+    kernel    kernel structures through DWARF: tasks, lists, struct page
+    regions   names of the kernel's virtual regions
+    pgtable   hilo-walk: the PAE page tables, one address or every mapping
+    mappings  hilo-mappings: a range dump, merged into named runs
+    page      hilo-page: a page frame and its conversions
+    pkmap     hilo-pkmap: the kmap pool and its invariants
+    kmap_local  hilo-kmap-local: a task's kmap_local stack
+    tasks     hilo-tasks
+    dmesg     hilo-dmesg
+    qemu      hilo-sstep-irq: interrupts while single-stepping
+"""
+
+import importlib
+import sys
+
+# Modules in dependency order: each is (re)loaded after those it imports,
+# once per load(), so that every command class exists exactly once.
+MODULES = ("command", "layout", "target", "kernel", "regions", "pgtable",
+           "mappings", "pkmap", "kmap_local", "page", "tasks", "dmesg", "qemu")
+
+
+def load():
+    """Import every module, or reload them all when a previous load()
+    imported them (after an edit), and register the commands."""
+    modules = []
+    for name in MODULES:
+        full = f"{__name__}.{name}"
+        old = sys.modules.get(full)
+        modules.append(importlib.reload(old) if old else importlib.import_module(full))
+    modules[0].register_all()
