@@ -10,12 +10,19 @@
 #include <hilo/memblock.h>
 #include <hilo/mm.h>
 #include <hilo/panic.h>
+#include <hilo/spinlock.h>
 
 pgd_t swapper_pg_dir[PTRS_PER_PGD] __aligned(32);
 static pmd_t kernel_pmd_page[PTRS_PER_PMD] __aligned(PAGE_SIZE);
 pmd_t *kernel_pmd = kernel_pmd_page;
 
 u64 __supported_pte_mask = ~0ULL;
+
+/*
+ * Guards the creation of kernel page tables: two tasks mapping into the
+ * same empty 2 MiB range (vmap) must not both install a page table.
+ */
+static DEFINE_SPINLOCK(kernel_pt_lock);
 
 /* A zeroed page for a page table: memblock at boot, the buddy later. */
 static void *alloc_pgtable_page(void)
@@ -32,23 +39,28 @@ static void *alloc_pgtable_page(void)
 
 /**
  * populate_kernel_pte - the PTE slot for kernel address va, creating its
- * page table when the directory entry is empty.  Panics for a user
- * address or one inside a 2 MiB page.  Boot and process context.
+ * page table when the directory entry is empty (under kernel_pt_lock).
+ * Panics for a user address or one inside a 2 MiB page.  Any context but
+ * interrupts: the page table comes from memblock or the buddy allocator,
+ * neither of which sleeps.
  */
 pte_t *populate_kernel_pte(unsigned long va)
 {
 	pmd_t *pmd;
+	unsigned long flags;
 
 	if (va < PAGE_OFFSET)
 		panic("populate_kernel_pte: %#lx is not a kernel address", va);
 	pmd = &kernel_pmd[pmd_index(va)];
+	spin_lock_irqsave(&kernel_pt_lock, flags);
 	if (!pmd_present(*pmd)) {
-		pte_t *pt = alloc_pgtable_page();
+		pte_t *pt = alloc_pgtable_page();	/* never sleeps */
 
 		set_pmd(pmd, __pa(pt) | _PAGE_TABLE);
 	} else if (pmd_large(*pmd)) {
 		panic("populate_kernel_pte: %#lx lies in a 2 MiB page", va);
 	}
+	spin_unlock_irqrestore(&kernel_pt_lock, flags);
 	return (pte_t *)__va((unsigned long)pmd_phys(*pmd)) + pte_index(va);
 }
 
