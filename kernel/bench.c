@@ -18,7 +18,6 @@
 #include <asm/processor.h>
 #include <asm/qemu.h>
 #include <hilo/bench.h>
-#include <hilo/cmdline.h>
 #include <hilo/math64.h>
 #include <hilo/mm.h>
 #include <hilo/panic.h>
@@ -361,25 +360,6 @@ static void print_info(void)
 
 /* ---- selection ---- */
 
-/* bench_selected - does a glob of the comma-separated selection match name? */
-static bool bench_selected(const char *selection, const char *name)
-{
-	char list[CMDLINE_MAX_VALUE];
-	char *glob = list, *comma;
-
-	strlcpy(list, selection, sizeof(list));
-	for (;;) {
-		comma = strchr(glob, ',');
-		if (comma)
-			*comma = '\0';
-		if (glob_match(glob, name))
-			return true;
-		if (!comma)
-			return false;
-		glob = comma + 1;
-	}
-}
-
 /* print_names - the registered cases, for a selection that matched none. */
 static void print_names(void)
 {
@@ -404,7 +384,7 @@ int bench_run_all(const char *selection)
 	for (const struct bench_case *c = __start_benches; c < __stop_benches; c++) {
 		struct bench_result *r = &results[n];
 
-		if (!bench_selected(selection, c->name))
+		if (!glob_list_match(selection, c->name))
 			continue;
 		if (n == BENCH_MAX_CASES)
 			panic("bench_run_all: more than %d cases selected: raise BENCH_MAX_CASES",

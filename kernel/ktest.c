@@ -55,18 +55,11 @@ static enum match selection_matches(const char *sel, const struct ktest_case *c)
 	enum match best = NO_MATCH;
 	char glob[SEL_GLOB_MAX];
 
-	while (*sel) {
-		size_t n = strchr(sel, ',') ? (size_t)(strchr(sel, ',') - sel) : strlen(sel);
-		enum match m;
+	while ((sel = glob_list_next(sel, glob, sizeof(glob)))) {
+		enum match m = glob_matches(glob, c);
 
-		if (n < sizeof(glob)) {
-			memcpy(glob, sel, n);
-			glob[n] = '\0';
-			m = glob_matches(glob, c);
-			if (m > best)
-				best = m;
-		}
-		sel += n + (sel[n] == ',');
+		if (m > best)
+			best = m;
 	}
 	return best;
 }
@@ -151,17 +144,29 @@ static void run_suite(const char *sel, const char *suite, unsigned int nr,
 
 	printk("# %s: pass:%u fail:%u skip:%u total:%u\n", suite, counts.pass,
 	       counts.fail, counts.skip, ncases);
-	printk("%s %u %s\n", counts.fail ? "not ok" : "ok", nr, suite);
+	printk("%s %u %s%s\n", counts.fail ? "not ok" : "ok", nr, suite,
+	       counts.skip == ncases ? " # SKIP" : "");
 	total->pass += counts.pass;
 	total->fail += counts.fail;
 	total->skip += counts.skip;
 }
 
+/* The suite names, for a selection that matched nothing. */
+static void print_suites(void)
+{
+	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++)
+		if (first_of_suite(c))
+			printk(" %s", c->suite);
+	printk(" (a case is suite.suite_name, e.g. %s.%s)\n",
+	       __start_ktests->suite, __start_ktests->name);
+}
+
 /**
  * ktest_run_all - run the selected cases and print their KTAP.
  * @selection: the test= value (NULL: every ordinary case).
- * Process context, at boot.  Returns HILO_EXIT_PASS when no case failed
- * (also when none was selected), HILO_EXIT_FAIL otherwise.
+ * Process context, at boot.  Returns HILO_EXIT_PASS when no case failed,
+ * HILO_EXIT_FAIL when one did or when the selection named no case at all
+ * (a misspelt test= must not pass as "nothing failed").
  */
 int ktest_run_all(const char *selection)
 {
@@ -183,41 +188,48 @@ int ktest_run_all(const char *selection)
 	}
 	printk("# Totals: pass:%u fail:%u skip:%u total:%u\n", total.pass,
 	       total.fail, total.skip, total.pass + total.fail + total.skip);
+	if (!nsuites) {
+		printk("# ktest: no case matches test=%s; the suites are:", sel);
+		print_suites();
+		return HILO_EXIT_FAIL;
+	}
 	return total.fail ? HILO_EXIT_FAIL : HILO_EXIT_PASS;
 }
 
 /* ---- reporting helpers behind the EXPECT and ASSERT macros ---- */
 
-static void fail_header(struct ktest *t, const char *file, int line)
+/* KUnit's first line of a failure report. */
+static void fail_header(struct ktest *t, struct ktest_loc loc)
 {
 	t->status = KTEST_FAIL;
-	printk("    # %s: EXPECTATION FAILED at %s:%d\n", t->kcase->name, file, line);
+	printk("    # %s: %s FAILED at %s:%d\n", t->kcase->name,
+	       loc.assertion ? "ASSERTION" : "EXPECTATION", loc.file, loc.line);
 }
 
-void ktest_fail_cmp(struct ktest *t, const char *file, int line,
+void ktest_fail_cmp(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *op, const char *right,
 		    long long lv, long long rv)
 {
-	fail_header(t, file, line);
+	fail_header(t, loc);
 	printk("    Expected %s %s %s, but\n", left, op, right);
 	printk("        %s == %lld (0x%llx)\n", left, lv, (unsigned long long)lv);
 	printk("        %s == %lld (0x%llx)\n", right, rv, (unsigned long long)rv);
 }
 
-void ktest_fail_ptr(struct ktest *t, const char *file, int line,
+void ktest_fail_ptr(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *op, const char *right,
 		    const void *lv, const void *rv)
 {
-	fail_header(t, file, line);
+	fail_header(t, loc);
 	printk("    Expected %s %s %s, but\n", left, op, right);
 	printk("        %s == %p\n        %s == %p\n", left, lv, right, rv);
 }
 
-void ktest_fail_str(struct ktest *t, const char *file, int line,
+void ktest_fail_str(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *op, const char *right,
 		    const char *lv, const char *rv)
 {
-	fail_header(t, file, line);
+	fail_header(t, loc);
 	printk("    Expected %s %s %s, but\n", left, op, right);
 	printk("        %s == \"%s\"\n        %s == \"%s\"\n", left, lv, right, rv);
 }
@@ -232,7 +244,7 @@ static void print_bytes(const char *name, const void *p, size_t n)
 	printk(n > 16 ? " ...\n" : "\n");
 }
 
-void ktest_fail_mem(struct ktest *t, const char *file, int line,
+void ktest_fail_mem(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *right,
 		    const void *lv, const void *rv, size_t n)
 {
@@ -240,14 +252,14 @@ void ktest_fail_mem(struct ktest *t, const char *file, int line,
 
 	while (first < n && ((const u8 *)lv)[first] == ((const u8 *)rv)[first])
 		first++;
-	fail_header(t, file, line);
+	fail_header(t, loc);
 	printk("    Expected %s == %s (%zu bytes), but they differ from byte %zu\n",
 	       left, right, n, first);
 	print_bytes(left, (const u8 *)lv + first, n - first);
 	print_bytes(right, (const u8 *)rv + first, n - first);
 }
 
-void ktest_fail_msg(struct ktest *t, const char *file, int line, const char *fmt, ...)
+void ktest_fail_msg(struct ktest *t, struct ktest_loc loc, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -255,7 +267,7 @@ void ktest_fail_msg(struct ktest *t, const char *file, int line, const char *fmt
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fail_header(t, file, line);
+	fail_header(t, loc);
 	printk("    %s\n", msg);
 }
 

@@ -4,6 +4,7 @@
  * compiler also emits calls to them on its own, so they must be correct
  * for any alignment and length).
  */
+#include <hilo/compiler.h>
 #include <hilo/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
@@ -146,4 +147,25 @@ bool glob_match(const char *pattern, const char *str)
 	while (*pattern == '*')
 		pattern++;
 	return *pattern == '\0';
+}
+
+const char *glob_list_next(const char *list, char *buf, size_t size)
+{
+	size_t n;
+
+	if (!*list)
+		return NULL;
+	n = strchr(list, ',') ? (size_t)(strchr(list, ',') - list) : strlen(list);
+	strlcpy(buf, list, min(n + 1, size));
+	return list + n + (list[n] == ',');
+}
+
+bool glob_list_match(const char *list, const char *str)
+{
+	char glob[128];
+
+	while ((list = glob_list_next(list, glob, sizeof(glob))))
+		if (glob_match(glob, str))
+			return true;
+	return false;
 }

@@ -126,8 +126,9 @@ def ktap(cases):
             lines += [f"    # {name}: {first}"] + [f"        {line}" for line in rest]
         lines.append(f"    {'not ok' if failures else 'ok'} {nr} {name}")
     failed = sum(bool(f) for _, f in cases)
-    lines += [f"# {SUITE}: pass:{len(cases) - failed} fail:{failed} skip:0 total:{len(cases)}",
-              f"{'not ok' if failed else 'ok'} 1 {SUITE}"]
+    counts = f"pass:{len(cases) - failed} fail:{failed} skip:0 total:{len(cases)}"
+    lines += [f"# {SUITE}: {counts}", f"{'not ok' if failed else 'ok'} 1 {SUITE}",
+              f"# Totals: {counts}"]
     return "\n".join(lines) + "\n"
 
 

@@ -290,6 +290,7 @@ class Run:
     stderr: str
     seconds: float
     text: str           # the serial log
+    kernel: str = ""    # the kernel.elf it booted
 
     @property
     def config(self):
@@ -300,36 +301,51 @@ class Run:
         return parse_ktap(self.text)
 
 
+def kernel_path(config, build):
+    """The kernel a matrix line boots: the test build or the plain one."""
+    return os.path.join(build, "debug" if config.kernel == "debug" else "", "kernel.elf")
+
+
 def boot_env(boot, build):
     env = dict(os.environ)
     env.update(BUILD=build, MEM=boot.config.mem, CPU=boot.config.cpu, SMP="1",
                ACCEL="tcg", BOOT=boot.config.boot, CMDLINE=boot.cmdline,
                LOG=boot.log, TIMEOUT=str(boot.config.timeout), GDB_PORT="",
-               QEMU_EXTRA="",
-               KERNEL=os.path.join(build, "debug" if boot.config.kernel == "debug" else "",
-                                   "kernel.elf"))
+               QEMU_EXTRA="", KERNEL=kernel_path(boot.config, build))
     return env
+
+
+# A boot whose tools/run never returns (it hung before QEMU started) is
+# killed this long after the matrix line's own timeout.
+RUN_GRACE_SECONDS = 120
 
 
 def run_boot(boot, build):
     """Boot once through tools/run (tests/gdb_test.py for a gdb line, which
-    takes the same environment) and collect what happened."""
+    takes the same environment) and collect what happened.  A boot that
+    cannot even be started is a QEMU_ERROR run saying why, never an
+    exception that would stop the whole matrix."""
     start = time.monotonic()
     program = GDB_TEST if boot.config.expect == "gdb" else TOOLS_RUN
-    proc = subprocess.run([program], env=boot_env(boot, build), cwd=ROOT,
-                          stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, errors="replace")
+    try:
+        proc = subprocess.run([program], env=boot_env(boot, build), cwd=ROOT,
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, errors="replace",
+                              timeout=boot.config.timeout + RUN_GRACE_SECONDS)
+        returncode, stderr = proc.returncode, proc.stderr
+    except (OSError, subprocess.TimeoutExpired) as e:
+        returncode, stderr = QEMU_ERROR, f"hilo: could not run {program}: {e}"
     seconds = time.monotonic() - start
-    verdicts = [SEE_LOG_RE.sub("", l[6:]) for l in proc.stderr.splitlines()
+    verdicts = [SEE_LOG_RE.sub("", l[6:]) for l in stderr.splitlines()
                 if l.startswith("hilo: ")]
     try:
         with open(boot.log, errors="replace") as f:
             text = f.read()
     except FileNotFoundError:
         text = ""
-    status = proc.returncode if 0 <= proc.returncode <= QEMU_ERROR else QEMU_ERROR
-    return Run(boot, status, verdicts[-1] if verdicts else proc.stderr.strip(),
-               proc.stderr, seconds, text)
+    status = returncode if 0 <= returncode <= QEMU_ERROR else QEMU_ERROR
+    return Run(boot, status, verdicts[-1] if verdicts else stderr.strip(),
+               stderr, seconds, text, kernel_path(boot.config, build))
 
 
 def triple_faulted(run):
@@ -480,11 +496,44 @@ def ktap_outcomes(run, known):
         else:
             outcomes.append(Outcome("FAIL", name, label, case_reason(case)))
     outcomes += suite_verdicts(name, ktap)
-    outcomes += missing_outcomes(name, known.missing_cases(run, ktap), cause)
+    missing = known.missing_cases(run, ktap)
+    outcomes += missing_outcomes(name, missing, cause)
+    if not missing and not cause:
+        outcomes += unreported_outcomes(run, ktap)
     if run.status == FAILED and not any(o.status == "FAIL" for o in outcomes):
         outcomes.append(Outcome("FAIL", name, "(run)",
                                 "the kernel reported a failure but no case failed"))
     return outcomes
+
+
+@functools.lru_cache(maxsize=None)
+def registered_cases(kernel):
+    """The cases a kernel registers and runs without test= (KTEST and
+    KTEST_EXPECT_PANIC: their descriptors are named __ktest_<case>; the
+    manual ones __ktest_manual_<case>), from its symbol table."""
+    out = subprocess.run(["i686-linux-gnu-nm", kernel], capture_output=True,
+                         text=True, check=True).stdout
+    symbols = (line.split()[-1] for line in out.splitlines())
+    return frozenset(s[len("__ktest_"):] for s in symbols
+                     if s.startswith("__ktest_") and not s.startswith("__ktest_manual_"))
+
+
+def unreported_outcomes(run, ktap):
+    """A boot that ran every case (no test=) must report each case the
+    kernel registered: none may vanish from the plan unnoticed.  A boot
+    that selects cases must run at least one."""
+    name = run.config.name
+    reported = {case.name for _, case in ktap.cases()}
+    if not reported:
+        return [Outcome("FAIL", name, "(ktap)", "the boot ran no test case")]
+    if "test=" in run.boot.cmdline or not run.kernel:
+        return []
+    try:
+        registered = registered_cases(run.kernel)
+    except (OSError, subprocess.CalledProcessError) as e:
+        return [Outcome("FAIL", name, "(ktap)", f"cannot read {run.kernel}'s symbols: {e}")]
+    return [Outcome("FAIL", name, case, "registered in the kernel, missing from its KTAP")
+            for case in sorted(registered - reported)]
 
 
 def suite_verdicts(name, ktap):
@@ -725,7 +774,8 @@ def print_failure_logs(run, verbose):
 def list_matrix(configs):
     for c in configs:
         extra = "".join(f' {k}="{v}"' if " " in v else f" {k}={v}" for k, v in
-                        (("cmdline", c.cmdline), ("log", c.log_text)) if v)
+                        (("kernel", c.kernel), ("cmdline", c.cmdline),
+                         ("log", c.log_text)) if v)
         print(f"{c.name:<18} {c.boot:<6} {c.mem:>4} {c.cpu:<14} {c.timeout:>4} s"
               f"  {c.expect}{extra}")
 

@@ -21,8 +21,8 @@ def log(text):
     return textwrap.dedent(text).lstrip("\n")
 
 
-# The example of the brief, completed: a failed case with its diagnostic, a
-# case that expects a panic, stray kernel messages.
+# A run with a failed case and its diagnostic, a case that expects a
+# panic, and stray kernel messages.
 PRINTK_LOG = log("""
     hilo: booting, 512 MiB
     cmdline: /boot/kernel.elf
@@ -169,6 +169,33 @@ class KtapOutcomes(unittest.TestCase):
     def test_no_ktap(self):
         got = self.outcomes(run("hilo: booting\n", TIMEOUT, "TIMEOUT"))
         self.assertEqual(got, [("FAIL", "(boot)", "no KTAP output (timeout after 60 s)")])
+
+    def test_a_boot_without_cases_fails(self):
+        empty = log("""
+            KTAP version 1
+            1..0
+            # Totals: pass:0 fail:0 skip:0 total:0
+            """)
+        got = self.outcomes(run(empty, cmdline="test=kmpa_local"))
+        self.assertEqual(got, [("FAIL", "(ktap)", "the boot ran no test case")])
+
+    def test_registered_case_missing_from_a_full_run_fails(self):
+        r = run(PASSING_LOG)
+        r.kernel = "/build/debug/kernel.elf"
+        registered = frozenset({"kmap_maps_highmem", "kmap_reuses_slot", "kmap_wraps_around",
+                                "vmap_maps_pages", "vmap_vanished"})
+        saved = runner.registered_cases
+        runner.registered_cases = lambda kernel: registered
+        try:
+            got = self.outcomes(r)
+            selected = lines(runner.ktap_outcomes(run(PASSING_LOG, cmdline="test=kmap,vmap"),
+                                                  KnownNames([r])))
+        finally:
+            runner.registered_cases = saved
+        self.assertEqual(got[-1], ("FAIL", "vmap_vanished",
+                                   "registered in the kernel, missing from its KTAP"))
+        self.assertEqual(len(got), 5)
+        self.assertTrue(all(o[0] == "ok" for o in selected))
 
     def test_panic_without_names(self):
         got = self.outcomes(run(PANIC_LOG, PANIC, "KERNEL PANIC"))

@@ -59,18 +59,23 @@ struct ktest {
 	const char *skip_reason;
 };
 
-#define __KTEST(suite_, name_, kind_, msg_)                                   \
+/* The descriptor is named __ktest_<case> (__ktest_manual_<case> for the
+ * manual kind): the host runner reads them from the symbol table to check
+ * that a full run reported every case. */
+#define __KTEST(suite_, name_, kind_, msg_, sym_)                             \
 	static void suite_##_##name_(struct ktest *t);                        \
-	static const struct ktest_case __ktest_##suite_##_##name_             \
+	static const struct ktest_case sym_##suite_##_##name_                 \
 	__used __section(".ktests") __aligned(4) = {                          \
 		.suite = #suite_, .name = #suite_ "_" #name_,                 \
 		.run = suite_##_##name_, .kind = kind_, .panic_msg = msg_,    \
 	};                                                                    \
 	static void suite_##_##name_(struct ktest *t)
 
-#define KTEST(suite, name) __KTEST(suite, name, KTEST_NORMAL, NULL)
-#define KTEST_EXPECT_PANIC(suite, name, msg) __KTEST(suite, name, KTEST_PANICS, msg)
-#define KTEST_MANUAL(suite, name) __KTEST(suite, name, KTEST_MANUAL_ONLY, NULL)
+#define KTEST(suite, name) __KTEST(suite, name, KTEST_NORMAL, NULL, __ktest_)
+#define KTEST_EXPECT_PANIC(suite, name, msg) \
+	__KTEST(suite, name, KTEST_PANICS, msg, __ktest_)
+#define KTEST_MANUAL(suite, name) \
+	__KTEST(suite, name, KTEST_MANUAL_ONLY, NULL, __ktest_manual_)
 
 /* The case currently running, or NULL (panic() reports it). */
 extern const struct ktest_case *ktest_current;
@@ -82,95 +87,104 @@ int ktest_run_all(const char *selection);
 void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);
 void ktest_skip(struct ktest *t, const char *reason);
 
-void ktest_fail_cmp(struct ktest *t, const char *file, int line,
+/* Where a check failed, and whether it was an ASSERT (ends the case). */
+struct ktest_loc {
+	const char *file;
+	int line;
+	bool assertion;
+};
+#define KTEST_LOC(assertion) ((struct ktest_loc){ __FILE__, __LINE__, assertion })
+
+void ktest_fail_cmp(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *op, const char *right,
 		    long long lv, long long rv);
-void ktest_fail_ptr(struct ktest *t, const char *file, int line,
+void ktest_fail_ptr(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *op, const char *right,
 		    const void *lv, const void *rv);
-void ktest_fail_str(struct ktest *t, const char *file, int line,
+void ktest_fail_str(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *op, const char *right,
 		    const char *lv, const char *rv);
-void ktest_fail_mem(struct ktest *t, const char *file, int line,
+void ktest_fail_mem(struct ktest *t, struct ktest_loc loc,
 		    const char *left, const char *right,
 		    const void *lv, const void *rv, size_t n);
-void ktest_fail_msg(struct ktest *t, const char *file, int line,
-		    const char *fmt, ...) __printf(4, 5);
+void ktest_fail_msg(struct ktest *t, struct ktest_loc loc,
+		    const char *fmt, ...) __printf(3, 4);
 
 /*
  * Integer comparisons: both sides are printed as signed and as hex.  As in
  * KUnit, the comparison follows C's usual conversions, so EXPECT_EQ(t, u,
  * 3) with an unsigned u is fine (-Wsign-compare is off inside the macro).
  */
-#define __KTEST_CMP(t, a, op, b, fail) ({                                     \
+#define __KTEST_CMP(t, a, op, b, as) ({                                     \
 	__typeof__(a) __ka = (a); __typeof__(b) __kb = (b);                   \
 	_Pragma("GCC diagnostic push")                                        \
 	_Pragma("GCC diagnostic ignored \"-Wsign-compare\"")                  \
 	bool __ok = (__ka op __kb);                                           \
 	_Pragma("GCC diagnostic pop")                                         \
 	if (!__ok)                                                            \
-		ktest_fail_cmp(t, __FILE__, __LINE__, #a, #op, #b,            \
+		ktest_fail_cmp(t, KTEST_LOC(as), #a, #op, #b,            \
 			       (long long)__ka, (long long)__kb);             \
 	__ok; })
-#define __KTEST_PTR(t, a, op, b) ({                                           \
+#define __KTEST_PTR(t, a, op, b, as) ({                                           \
 	const volatile void *__ka = (a), *__kb = (b);                         \
 	bool __ok = (__ka op __kb);                                           \
 	if (!__ok)                                                            \
-		ktest_fail_ptr(t, __FILE__, __LINE__, #a, #op, #b,            \
+		ktest_fail_ptr(t, KTEST_LOC(as), #a, #op, #b,            \
 			       (const void *)__ka, (const void *)__kb);       \
 	__ok; })
-#define __KTEST_STR(t, a, op, b) ({                                           \
+#define __KTEST_STR(t, a, op, b, as) ({                                           \
 	const char *__ka = (a), *__kb = (b);                                  \
 	bool __ok = (ktest_strcmp(__ka, __kb) op 0);                          \
 	if (!__ok)                                                            \
-		ktest_fail_str(t, __FILE__, __LINE__, #a, #op, #b, __ka, __kb); \
+		ktest_fail_str(t, KTEST_LOC(as), #a, #op, #b, __ka, __kb);    \
 	__ok; })
-#define __KTEST_MEM(t, a, b, n) ({                                            \
+#define __KTEST_MEM(t, a, b, n, as) ({                                            \
 	const void *__ka = (a), *__kb = (b); size_t __kn = (n);               \
 	bool __ok = (ktest_memcmp(__ka, __kb, __kn) == 0);                    \
 	if (!__ok)                                                            \
-		ktest_fail_mem(t, __FILE__, __LINE__, #a, #b, __ka, __kb, __kn); \
+		ktest_fail_mem(t, KTEST_LOC(as), #a, #b, __ka, __kb, __kn);    \
 	__ok; })
-#define __KTEST_BOOL(t, c, want) ({                                           \
+#define __KTEST_BOOL(t, c, want, as) ({                                           \
 	bool __ok = ((!!(c)) == (want));                                        \
 	if (!__ok)                                                            \
-		ktest_fail_msg(t, __FILE__, __LINE__, "Expected %s to be %s", \
+		ktest_fail_msg(t, KTEST_LOC(as), "Expected %s to be %s",     \
 			       #c, (want) ? "true" : "false");                \
 	__ok; })
 
 int ktest_strcmp(const char *a, const char *b);	/* NULL-safe */
 int ktest_memcmp(const void *a, const void *b, size_t n);
 
-#define EXPECT_EQ(t, a, b)     ((void)__KTEST_CMP(t, a, ==, b, 0))
-#define EXPECT_NE(t, a, b)     ((void)__KTEST_CMP(t, a, !=, b, 0))
-#define EXPECT_LT(t, a, b)     ((void)__KTEST_CMP(t, a, <, b, 0))
-#define EXPECT_LE(t, a, b)     ((void)__KTEST_CMP(t, a, <=, b, 0))
-#define EXPECT_GT(t, a, b)     ((void)__KTEST_CMP(t, a, >, b, 0))
-#define EXPECT_GE(t, a, b)     ((void)__KTEST_CMP(t, a, >=, b, 0))
-#define EXPECT_TRUE(t, c)      ((void)__KTEST_BOOL(t, c, true))
-#define EXPECT_FALSE(t, c)     ((void)__KTEST_BOOL(t, c, false))
-#define EXPECT_PTR_EQ(t, a, b) ((void)__KTEST_PTR(t, a, ==, b))
-#define EXPECT_PTR_NE(t, a, b) ((void)__KTEST_PTR(t, a, !=, b))
-#define EXPECT_NULL(t, a)      ((void)__KTEST_PTR(t, a, ==, NULL))
-#define EXPECT_NOT_NULL(t, a)  ((void)__KTEST_PTR(t, a, !=, NULL))
-#define EXPECT_STREQ(t, a, b)  ((void)__KTEST_STR(t, a, ==, b))
-#define EXPECT_STRNE(t, a, b)  ((void)__KTEST_STR(t, a, !=, b))
-#define EXPECT_MEMEQ(t, a, b, n) ((void)__KTEST_MEM(t, a, b, n))
+#define EXPECT_EQ(t, a, b)     ((void)__KTEST_CMP(t, a, ==, b, false))
+#define EXPECT_NE(t, a, b)     ((void)__KTEST_CMP(t, a, !=, b, false))
+#define EXPECT_LT(t, a, b)     ((void)__KTEST_CMP(t, a, <, b, false))
+#define EXPECT_LE(t, a, b)     ((void)__KTEST_CMP(t, a, <=, b, false))
+#define EXPECT_GT(t, a, b)     ((void)__KTEST_CMP(t, a, >, b, false))
+#define EXPECT_GE(t, a, b)     ((void)__KTEST_CMP(t, a, >=, b, false))
+#define EXPECT_TRUE(t, c)      ((void)__KTEST_BOOL(t, c, true, false))
+#define EXPECT_FALSE(t, c)     ((void)__KTEST_BOOL(t, c, false, false))
+#define EXPECT_PTR_EQ(t, a, b) ((void)__KTEST_PTR(t, a, ==, b, false))
+#define EXPECT_PTR_NE(t, a, b) ((void)__KTEST_PTR(t, a, !=, b, false))
+#define EXPECT_NULL(t, a)      ((void)__KTEST_PTR(t, a, ==, NULL, false))
+#define EXPECT_NOT_NULL(t, a)  ((void)__KTEST_PTR(t, a, !=, NULL, false))
+#define EXPECT_STREQ(t, a, b)  ((void)__KTEST_STR(t, a, ==, b, false))
+#define EXPECT_STRNE(t, a, b)  ((void)__KTEST_STR(t, a, !=, b, false))
+#define EXPECT_MEMEQ(t, a, b, n) ((void)__KTEST_MEM(t, a, b, n, false))
 
-#define ASSERT_EQ(t, a, b)     do { if (!__KTEST_CMP(t, a, ==, b, 0)) return; } while (0)
-#define ASSERT_NE(t, a, b)     do { if (!__KTEST_CMP(t, a, !=, b, 0)) return; } while (0)
-#define ASSERT_LT(t, a, b)     do { if (!__KTEST_CMP(t, a, <, b, 0)) return; } while (0)
-#define ASSERT_LE(t, a, b)     do { if (!__KTEST_CMP(t, a, <=, b, 0)) return; } while (0)
-#define ASSERT_GT(t, a, b)     do { if (!__KTEST_CMP(t, a, >, b, 0)) return; } while (0)
-#define ASSERT_GE(t, a, b)     do { if (!__KTEST_CMP(t, a, >=, b, 0)) return; } while (0)
-#define ASSERT_TRUE(t, c)      do { if (!__KTEST_BOOL(t, c, true)) return; } while (0)
-#define ASSERT_FALSE(t, c)     do { if (!__KTEST_BOOL(t, c, false)) return; } while (0)
-#define ASSERT_PTR_EQ(t, a, b) do { if (!__KTEST_PTR(t, a, ==, b)) return; } while (0)
-#define ASSERT_NULL(t, a)      do { if (!__KTEST_PTR(t, a, ==, NULL)) return; } while (0)
-#define ASSERT_NOT_NULL(t, a)  do { if (!__KTEST_PTR(t, a, !=, NULL)) return; } while (0)
-#define ASSERT_STREQ(t, a, b)  do { if (!__KTEST_STR(t, a, ==, b)) return; } while (0)
-#define ASSERT_MEMEQ(t, a, b, n) do { if (!__KTEST_MEM(t, a, b, n)) return; } while (0)
+#define __KTEST_ASSERT(check)  do { if (!(check)) return; } while (0)
+#define ASSERT_EQ(t, a, b)     __KTEST_ASSERT(__KTEST_CMP(t, a, ==, b, true))
+#define ASSERT_NE(t, a, b)     __KTEST_ASSERT(__KTEST_CMP(t, a, !=, b, true))
+#define ASSERT_LT(t, a, b)     __KTEST_ASSERT(__KTEST_CMP(t, a, <, b, true))
+#define ASSERT_LE(t, a, b)     __KTEST_ASSERT(__KTEST_CMP(t, a, <=, b, true))
+#define ASSERT_GT(t, a, b)     __KTEST_ASSERT(__KTEST_CMP(t, a, >, b, true))
+#define ASSERT_GE(t, a, b)     __KTEST_ASSERT(__KTEST_CMP(t, a, >=, b, true))
+#define ASSERT_TRUE(t, c)      __KTEST_ASSERT(__KTEST_BOOL(t, c, true, true))
+#define ASSERT_FALSE(t, c)     __KTEST_ASSERT(__KTEST_BOOL(t, c, false, true))
+#define ASSERT_PTR_EQ(t, a, b) __KTEST_ASSERT(__KTEST_PTR(t, a, ==, b, true))
+#define ASSERT_NULL(t, a)      __KTEST_ASSERT(__KTEST_PTR(t, a, ==, NULL, true))
+#define ASSERT_NOT_NULL(t, a)  __KTEST_ASSERT(__KTEST_PTR(t, a, !=, NULL, true))
+#define ASSERT_STREQ(t, a, b)  __KTEST_ASSERT(__KTEST_STR(t, a, ==, b, true))
+#define ASSERT_MEMEQ(t, a, b, n) __KTEST_ASSERT(__KTEST_MEM(t, a, b, n, true))
 
-#define KTEST_FAIL(t, fmt, ...) ktest_fail_msg(t, __FILE__, __LINE__, fmt, ##__VA_ARGS__)
+#define KTEST_FAIL(t, fmt, ...) ktest_fail_msg(t, KTEST_LOC(false), fmt, ##__VA_ARGS__)
 
 #endif

@@ -20,4 +20,15 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 /* Shell-style glob: '*' any run, '?' any one character.  Whole string. */
 bool glob_match(const char *pattern, const char *str);
 
+/*
+ * glob_list_next - the next item of a comma-separated list (test=a,b*).
+ * Copies it into buf (cut to size - 1 bytes) and returns where the item
+ * after it starts, or NULL when list is at its end.  Usage:
+ *     for (p = list; (p = glob_list_next(p, glob, sizeof(glob))); )
+ */
+const char *glob_list_next(const char *list, char *buf, size_t size);
+
+/* glob_list_match - does any glob of the comma-separated list match str? */
+bool glob_list_match(const char *list, const char *str);
+
 #endif
