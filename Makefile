@@ -58,11 +58,13 @@ ISO      := $(BUILD)/hilo.iso
 .PHONY: all iso run test debug bench check clean help deps
 .DEFAULT_GOAL := all
 
-all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm $(KERNEL_DEBUG)
+all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm \
+     $(KERNEL_DEBUG) $(BUILD)/debug/kernel.sym $(BUILD)/debug/kernel.asm
 
 # Install any missing Debian package before the first compile.  The stamp
-# records that the check passed for this build directory.
-$(BUILD)/.deps:
+# records that the check passed for this build directory (and is redone
+# when the list of packages changes).
+$(BUILD)/.deps: tools/install-deps
 	$(Q)tools/install-deps
 	$(Q)mkdir -p $(@D) && touch $@
 
@@ -88,7 +90,9 @@ $(1)/%.o: %.c | $$(BUILD)/.deps
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $$< -o $$@
 
-$(1)/%.o: %.asm | $$(BUILD)/.deps $$($(1)_OFFSETS)
+# NASM's dependency list leaves out the generated asm-offsets.inc it
+# includes, so every assembly file depends on it explicitly.
+$(1)/%.o: %.asm $(1)/include/asm-offsets.inc | $$(BUILD)/.deps
 	$$(call quiet,AS,$$@)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(NASM) $$(ASFLAGS) -I$(1)/include/ -MD $$(@:.o=.d) -MP $$< -o $$@
@@ -125,17 +129,17 @@ $(1)/kernel.elf: $$($(1)_OBJS) $$($(1)_OFFSETS) linker.ld tools/ksyms
 	$$(Q)$$(NM) -n $$@ | tools/ksyms - | cmp -s - $(1)/ksyms2.c || \
 		{ echo "ksyms: symbol table did not converge" >&2; rm -f $$@; exit 1; }
 
--include $$($(1)_OBJS:.o=.d)
+$(1)/kernel.sym: $(1)/kernel.elf
+	$$(Q)$$(NM) -n $$< > $$@
+
+$(1)/kernel.asm: $(1)/kernel.elf
+	$$(Q)$$(OBJDUMP) -d -S -M intel $$< > $$@
+
+-include $$($(1)_OBJS:.o=.d) $(1)/include/asm-offsets.d
 endef
 
 $(eval $(call kernel_variant,$(BUILD),))
 $(eval $(call kernel_variant,$(BUILD)/debug,$(DEBUG_CFLAGS)))
-
-$(BUILD)/kernel.sym: $(KERNEL)
-	$(Q)$(NM) -n $< > $@
-
-$(BUILD)/kernel.asm: $(KERNEL)
-	$(Q)$(OBJDUMP) -d -S -M intel $< > $@
 
 iso: $(ISO)
 $(ISO): $(KERNEL) tools/grub.cfg
@@ -176,15 +180,17 @@ clean:
 
 help:
 	@echo 'hilo targets:'
-	@echo '  all      build $(BUILD)/kernel.elf (+ .sym, .asm) and the test build $(BUILD)/debug/kernel.elf'
+	@echo '  all      build $(BUILD)/kernel.elf and the test build $(BUILD)/debug/kernel.elf (each + .sym, .asm)'
 	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run the whole test matrix (tests/matrix)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
 	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'
 	@echo '  check    reject deprecated kmap()/kmap_atomic() uses outside mm/ and tests/'
+	@echo '  deps     install the Debian packages hilo needs (make does it when one is missing)'
 	@echo '  clean    remove $(BUILD)'
 	@echo 'variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) ACCEL=tcg|kvm|auto'
-	@echo '           BOOT=kernel|iso CMDLINE="..." BUILD=$(BUILD) V=1'
+	@echo '           BOOT=kernel|iso CMDLINE="..." KERNEL=path TIMEOUT=s BUILD=$(BUILD) V=1'
 	@echo '           DEBUG_KERNEL=plain|debug (make debug: which kernel build)'
+	@echo '           BENCH=glob ROUNDS=n (make bench)'
 
