@@ -120,8 +120,7 @@ static void set_page_address(struct page *page, void *virtual)
 void kmap_init(void)
 {
 	pkmap_page_table = populate_kernel_pte(PKMAP_BASE);
-	populate_kernel_pte(FIXADDR_START);
-	kmap_pte = populate_kernel_pte(__fix_to_virt(FIX_KMAP_BEGIN));
+	kmap_pte = populate_kernel_pte(__fix_to_virt(FIX_KMAP_BEGIN));	/* the fixmap's */
 	page_address_init();
 }
 
@@ -322,13 +321,18 @@ static unsigned long kmap_local_slot_addr(int slot)
 }
 
 #ifdef CONFIG_DEBUG_KMAP_LOCAL
-/* Debug: every slot below the top that is not live must be empty. */
+/*
+ * Debug: every slot of this CPU that holds no live map of the current
+ * stack (the guard slots between live maps, and everything above the
+ * top) must have an empty PTE.  top is the stack index after the push.
+ */
 static void kmap_local_check_unused(int top)
 {
 	for (int i = 0; i < KM_MAX_IDX; i++) {
 		int slot = kmap_local_slot(i);
+		bool live = i < top && pte_present(current->kmap_ctrl.pteval[i]);
 
-		if (i >= top && !pte_none(ptep_get(kmap_slot_pte(slot))))
+		if (!live && !pte_none(ptep_get(kmap_slot_pte(slot))))
 			panic("kmap_local: unused slot %d (%#lx) has PTE %#llx",
 			      slot, kmap_local_slot_addr(slot),
 			      pte_val(ptep_get(kmap_slot_pte(slot))));
@@ -464,8 +468,14 @@ void kmap_local_task_exit(struct task_struct *tsk)
 		return;
 	pr_warn("kmap_local: task %s exits with %d live local map%s: clearing them\n",
 		tsk->comm, live, live == 1 ? "" : "s");
+	/*
+	 * As at a switch-out, and with preemption off: a switch back in
+	 * between would rewrite the slots already cleared from pteval[].
+	 */
+	preempt_disable();
 	kmap_local_sched_out(tsk);
 	memset(&tsk->kmap_ctrl, 0, sizeof(tsk->kmap_ctrl));
+	preempt_enable();
 }
 
 /* ---- kmap_atomic: deprecated, a local map with preemption and faults off ---- */

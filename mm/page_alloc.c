@@ -162,22 +162,39 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return p;
 }
 
+/*
+ * The allocated block that contains pfn as a tail page, or NULL: a head
+ * at pfn rounded down to some order, whose block reaches past pfn.
+ */
+static struct page *allocated_block_of(unsigned long pfn)
+{
+	for (unsigned int order = 1; order <= MAX_PAGE_ORDER; order++) {
+		struct page *head = pfn_to_page(pfn & ~((1UL << order) - 1));
+
+		if ((head->flags & PG_head) && page_order(head) >= order &&
+		    pfn < page_to_pfn(head) + (1UL << page_order(head)))
+			return head;
+	}
+	return NULL;
+}
+
 /* The checks behind __free_pages: every misuse is a named panic. */
 static void check_free(struct page *p, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(p);
+	struct page *head;
 
 	if (pfn >= max_pfn)
 		panic("__free_pages: page %p (pfn %#lx) is outside mem_map (max_pfn %#lx)",
 		      p, pfn, max_pfn);
 	if (p->flags & PG_reserved)
 		panic("__free_pages: freeing reserved page %p (pfn %#lx)", p, pfn);
-	if ((p->flags & PG_buddy) || (!(p->flags & PG_head) && p->_refcount == 0))
-		panic("__free_pages: double free of page %p (pfn %#lx, order %u)",
-		      p, pfn, order);
+	if (!(p->flags & PG_head) && (head = allocated_block_of(pfn)))
+		panic("__free_pages: page %p (pfn %#lx) is not the head of an allocated block: it lies in the order-%u block at pfn %#lx",
+		      p, pfn, page_order(head), page_to_pfn(head));
 	if (!(p->flags & PG_head))
-		panic("__free_pages: page %p (pfn %#lx) is not the head of an allocated block",
-		      p, pfn);
+		panic("__free_pages: double free of page %p (pfn %#lx, order %u): it is free",
+		      p, pfn, order);
 	if (page_order(p) != order)
 		panic("__free_pages: page %p (pfn %#lx) freed with order %u but allocated with order %u",
 		      p, pfn, order, page_order(p));

@@ -64,29 +64,33 @@ static struct vm_struct *get_vm_area(unsigned long size)
 	return a;
 }
 
-/* Unlink the area that starts at addr; NULL when there is none. */
-static struct vm_struct *remove_vm_area(unsigned long addr)
+/* The area that starts at addr, or NULL.  Its range stays reserved. */
+static struct vm_struct *lookup_vm_area(unsigned long addr)
 {
-	struct vm_struct **link, *a = NULL;
+	struct vm_struct *a;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vmap_lock, flags);
-	for (link = &vmlist; *link; link = &(*link)->next) {
-		if ((*link)->addr == addr) {
-			a = *link;
-			*link = a->next;
-			break;
-		}
-	}
+	for (a = vmlist; a && a->addr != addr; a = a->next)
+		;
 	spin_unlock_irqrestore(&vmap_lock, flags);
 	return a;
 }
 
+/*
+ * Unlink an area and recycle its descriptor.  Only after its PTEs are
+ * cleared and flushed: until then its range must stay reserved, or a
+ * vmap() in between could be handed the same addresses.
+ */
 static void free_vm_area(struct vm_struct *a)
 {
+	struct vm_struct **link;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vmap_lock, flags);
+	for (link = &vmlist; *link != a; link = &(*link)->next)
+		;
+	*link = a->next;
 	a->next = free_areas;
 	free_areas = a;
 	spin_unlock_irqrestore(&vmap_lock, flags);
@@ -94,18 +98,23 @@ static void free_vm_area(struct vm_struct *a)
 
 const struct vm_struct *find_vm_area(const void *addr)
 {
-	unsigned long va = (unsigned long)addr;
+	unsigned long va = (unsigned long)addr, flags;
+	const struct vm_struct *a;
 
-	for (const struct vm_struct *a = vmlist; a; a = a->next)
-		if (va >= a->addr && va < a->addr + a->size)
-			return a;
-	return NULL;
+	spin_lock_irqsave(&vmap_lock, flags);
+	for (a = vmlist; a && !(va >= a->addr && va < a->addr + a->size); a = a->next)
+		;
+	spin_unlock_irqrestore(&vmap_lock, flags);
+	return a;
 }
 
 void *vmap(struct page **pages, unsigned int n)
 {
-	struct vm_struct *a = get_vm_area((unsigned long)n << PAGE_SHIFT);
+	struct vm_struct *a;
 
+	if (!n || n > (VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT)
+		return NULL;			/* also: n << PAGE_SHIFT would wrap */
+	a = get_vm_area((unsigned long)n << PAGE_SHIFT);
 	if (!a)
 		return NULL;
 	for (unsigned int i = 0; i < n; i++)
@@ -130,7 +139,7 @@ static void unmap_area(struct vm_struct *a, bool free_pages)
 
 void vunmap(const void *addr)
 {
-	struct vm_struct *a = remove_vm_area((unsigned long)addr);
+	struct vm_struct *a = lookup_vm_area((unsigned long)addr);
 
 	if (!a)
 		panic("vunmap: %p is not the start of a vmap area", addr);
@@ -167,7 +176,7 @@ void vfree(const void *addr)
 
 	if (!addr)
 		return;
-	a = remove_vm_area((unsigned long)addr);
+	a = lookup_vm_area((unsigned long)addr);
 	if (!a)
 		panic("vfree: %p is not the start of a vmalloc area", addr);
 	if (!a->owns_pages)

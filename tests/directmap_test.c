@@ -8,6 +8,7 @@
 #include <hilo/cmdline.h>
 #include <hilo/ktest.h>
 #include <hilo/mm.h>
+#include <hilo/spinlock.h>
 #include <hilo/vmalloc.h>
 
 extern bool direct_map_large_pages;
@@ -25,19 +26,29 @@ KTEST(directmap, page_address_and_vmap_see_the_same_frame)
 	for (unsigned long pfn = step; pfn < max_low_pfn; pfn += step) {
 		struct page *page = pfn_to_page(pfn);
 		volatile u32 *direct, *alias;
-		u32 saved;
+		u32 seen_alias, seen_direct, saved;
+		unsigned long flags;
 
-		if (PageReserved(page) && !(pfn >= (KERNEL_PHYS >> PAGE_SHIFT)))
-			continue;	/* not RAM: nothing to read back */
+		if (PageReserved(page))
+			continue;	/* not RAM, or the kernel's (text, mem_map) */
 		direct = page_address(page);
 		alias = vmap(&page, 1);
 		ASSERT_NOT_NULL(t, alias);
+		/*
+		 * The page may be in use (a stack, a page table): change one
+		 * word and put it back with interrupts off, so nothing runs
+		 * in between.
+		 */
+		flags = arch_local_irq_save();
 		saved = direct[7];
 		direct[7] = 0xC0FFEE00u ^ pfn;
-		EXPECT_EQ(t, alias[7], 0xC0FFEE00u ^ pfn);
+		seen_alias = alias[7];
 		alias[7] = 0xBADC0DEu ^ pfn;
-		EXPECT_EQ(t, direct[7], 0xBADC0DEu ^ pfn);
+		seen_direct = direct[7];
 		direct[7] = saved;
+		arch_local_irq_restore(flags);
+		EXPECT_EQ(t, seen_alias, 0xC0FFEE00u ^ pfn);
+		EXPECT_EQ(t, seen_direct, 0xBADC0DEu ^ pfn);
 		vunmap((void *)alias);
 		checked++;
 	}

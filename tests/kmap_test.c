@@ -135,18 +135,80 @@ out:
 
 /* ---- exhaustion: a full pool puts kmap() to sleep until a kunmap() ---- */
 
+#define FREED_SLOT (LAST_PKMAP / 2)	/* the one kunmap that wakes sleepers */
+
+/*
+ * hold_every_slot - kmap LAST_PKMAP distinct highmem pages and keep them
+ * mapped.  Returns how many it holds: all of them, or fewer with the case
+ * skipped when highmem runs short.
+ */
+static unsigned int hold_every_slot(struct ktest *t, struct page **held)
+{
+	unsigned int n;
+
+	for (n = 0; n < LAST_PKMAP; n++) {
+		held[n] = alloc_page(GFP_HIGHUSER);
+		if (!held[n] || !PageHighMem(held[n])) {
+			if (held[n])
+				__free_page(held[n]);
+			ktest_skip(t, "not enough highmem to fill the pool");
+			break;
+		}
+		fill_pattern(held[n]);
+		kmap(held[n]);
+	}
+	return n;
+}
+
+/* Unmap and free what hold_every_slot took, but for held[freed]'s kunmap. */
+static void release_slots(struct page **held, unsigned int n, unsigned int freed)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (i != freed)
+			kunmap(held[i]);
+		__free_page(held[i]);
+	}
+}
+
+/* Give sleepers up to two seconds to reach kmap_stats.sleeps == target. */
+static void wait_for_sleeps(unsigned long target)
+{
+	for (int i = 0; i < 200 && kmap_stats.sleeps < target; i++)
+		msleep(10);
+}
+
+/* Nothing lost or double-mapped: every held slot but the freed one kept its page. */
+static unsigned int held_slots_wrong(struct page **held, unsigned int n)
+{
+	unsigned int wrong = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		void *va = page_address(held[i]);
+
+		if (i == FREED_SLOT)
+			continue;
+		wrong += !va || pattern_errors(va, held[i]) ||
+			 pkmap_count[PKMAP_NR((unsigned long)va)] != 2;
+	}
+	return wrong;
+}
+
 struct sleeper {
 	struct page *page;
-	void *va;
+	void *volatile va;
 	unsigned int errors;
+	volatile bool release;		/* kunmap and exit */
 };
 
+/* kmap (sleeping: every slot is held), check, hold until released. */
 static int kmap_sleeper(void *arg)
 {
 	struct sleeper *s = arg;
 
-	s->va = kmap(s->page);		/* sleeps: every slot is held */
+	s->va = kmap(s->page);
 	s->errors = pattern_errors(s->va, s->page);
+	while (!s->release)
+		msleep(1);
 	kunmap(s->page);
 	return 0;
 }
@@ -154,54 +216,78 @@ static int kmap_sleeper(void *arg)
 KTEST(kmap, blocks_when_pool_full_and_kunmap_wakes)
 {
 	struct page **held = vmalloc(LAST_PKMAP * sizeof(*held), GFP_KERNEL);
-	struct sleeper s = { .page = alloc_highmem_page(t) };
-	unsigned long sleeps, wakeups;
+	struct sleeper s = { .page = alloc_highmem_page(t), .release = true };
+	unsigned long sleeps = kmap_stats.sleeps, wakeups = kmap_stats.wakeups;
 	struct task_struct *task;
-	unsigned int n = 0, mismatched = 0;
+	unsigned int n = 0;
 
-	if (!s.page || !held)
+	if (!s.page || !held || (n = hold_every_slot(t, held)) < LAST_PKMAP)
 		goto out;
 	fill_pattern(s.page);
-	/* Take every slot: LAST_PKMAP distinct pages, none released. */
-	for (n = 0; n < LAST_PKMAP; n++) {
-		held[n] = alloc_page(GFP_HIGHUSER);
-		ASSERT_TRUE(t, held[n] && PageHighMem(held[n]));
-		fill_pattern(held[n]);
-		kmap(held[n]);
-	}
-	sleeps = kmap_stats.sleeps;
-	wakeups = kmap_stats.wakeups;
 	task = kthread_run(kmap_sleeper, &s, "kmap-sleeper");
 	ASSERT_NOT_NULL(t, task);
-	for (int i = 0; i < 100 && kmap_stats.sleeps == sleeps; i++)
-		msleep(10);
+	wait_for_sleeps(sleeps + 1);
 	EXPECT_EQ(t, kmap_stats.sleeps, sleeps + 1);
 	EXPECT_EQ(t, task->state, TASK_UNINTERRUPTIBLE);
 	EXPECT_NULL(t, s.va);
 
-	kunmap(held[LAST_PKMAP / 2]);		/* one slot frees: wakes it */
+	kunmap(held[FREED_SLOT]);		/* one slot frees: wakes it */
 	EXPECT_EQ(t, kthread_wait(task), 0);
 	EXPECT_EQ(t, kmap_stats.wakeups, wakeups + 1);
 	EXPECT_NOT_NULL(t, s.va);
 	EXPECT_EQ(t, s.errors, 0);
-	/* Nothing lost or double-mapped: every other slot kept its page. */
-	for (unsigned int i = 0; i < n; i++) {
-		void *va = page_address(held[i]);
-
-		if (i == LAST_PKMAP / 2)
-			continue;
-		mismatched += !va || pattern_errors(va, held[i]) ||
-			      pkmap_count[PKMAP_NR((unsigned long)va)] != 2;
-	}
-	EXPECT_EQ(t, mismatched, 0);
+	EXPECT_EQ(t, held_slots_wrong(held, n), 0);
 out:
-	for (unsigned int i = 0; i < n; i++) {
-		if (i != LAST_PKMAP / 2)
-			kunmap(held[i]);
-		__free_page(held[i]);
-	}
+	release_slots(held, n, n == LAST_PKMAP ? FREED_SLOT : n);
 	if (s.page)
 		__free_page(s.page);
+	vfree(held);
+}
+
+/*
+ * Two tasks sleep for the same page; one kunmap wakes both.  The first
+ * maps it; the second must find it through page_address() after its
+ * wake-up and share the slot (count 3), not sleep again for another.
+ */
+KTEST(kmap, sleepers_for_one_page_share_its_slot)
+{
+	struct page **held = vmalloc(LAST_PKMAP * sizeof(*held), GFP_KERNEL);
+	struct page *page = alloc_highmem_page(t);
+	struct sleeper s[2] = { { .page = page }, { .page = page } };
+	unsigned long sleeps = kmap_stats.sleeps;
+	struct task_struct *task[2];
+	unsigned int n = 0;
+
+	if (!page || !held || (n = hold_every_slot(t, held)) < LAST_PKMAP)
+		goto out;
+	fill_pattern(page);
+	for (int i = 0; i < 2; i++) {
+		task[i] = kthread_run(kmap_sleeper, &s[i], "kmap-sharer/%d", i);
+		ASSERT_NOT_NULL(t, task[i]);
+	}
+	wait_for_sleeps(sleeps + 2);
+	EXPECT_EQ(t, kmap_stats.sleeps, sleeps + 2);
+
+	kunmap(held[FREED_SLOT]);		/* wakes both */
+	for (int i = 0; i < 200 && !(s[0].va && s[1].va); i++)
+		msleep(10);
+	EXPECT_NOT_NULL(t, s[0].va);
+	EXPECT_PTR_EQ(t, s[0].va, s[1].va);
+	if (s[0].va) {
+		int shared_count = pkmap_count[PKMAP_NR((unsigned long)s[0].va)];
+
+		EXPECT_EQ(t, shared_count, 3);
+	}
+	EXPECT_EQ(t, s[0].errors + s[1].errors, 0);
+	EXPECT_EQ(t, held_slots_wrong(held, n), 0);
+	for (int i = 0; i < 2; i++) {
+		s[i].release = true;
+		EXPECT_EQ(t, kthread_wait(task[i]), 0);
+	}
+out:
+	release_slots(held, n, n == LAST_PKMAP ? FREED_SLOT : n);
+	if (page)
+		__free_page(page);
 	vfree(held);
 }
 

@@ -252,3 +252,9 @@ KTEST_EXPECT_PANIC(page_alloc, order_above_max_panics, "alloc_pages: order 11")
 {
 	alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER + 1);
 }
+
+KTEST_EXPECT_PANIC(page_alloc, freeing_a_tail_page_panics,
+		   "is not the head of an allocated block: it lies in the order-1 block")
+{
+	__free_page(alloc_pages(GFP_KERNEL, 1) + 1);
+}

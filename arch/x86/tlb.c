@@ -14,12 +14,6 @@ void flush_tlb_one(unsigned long va)
 	tlb_stats[smp_processor_id()].one++;
 }
 
-void flush_tlb_local(void)
-{
-	write_cr3(read_cr3());
-	tlb_stats[smp_processor_id()].local++;
-}
-
 /* Toggling CR4.PGE drops global entries too (SDM 4.10.4.1). */
 void flush_tlb_all(void)
 {

@@ -82,7 +82,8 @@
 /* vmalloc: from 8 MiB above the direct map to two pages below pkmap. */
 #define VMALLOC_OFFSET  (8UL << 20)
 #define VMALLOC_END     (PKMAP_BASE - 2 * PAGE_SIZE)
-#define VMALLOC_RESERVE (128UL << 20)	/* at least this much vmalloc space */
+/* Kept above a full direct map for vmalloc, the 8 MiB gap included (as Linux). */
+#define VMALLOC_RESERVE (128UL << 20)
 
 /* The most RAM the direct map can hold: just under 896 MiB. */
 #define MAXMEM          (VMALLOC_END - PAGE_OFFSET - VMALLOC_RESERVE)
@@ -97,8 +98,8 @@ _Static_assert(PKMAP_END <= FIXADDR_START, "pkmap overlaps the fixmap");
 _Static_assert((FIXADDR_START & PMD_MASK) == (FIXADDR_TOP & PMD_MASK),
 	       "the fixmap does not fit in one page table");
 _Static_assert(VMALLOC_END < PKMAP_BASE, "vmalloc overlaps pkmap");
-_Static_assert(PAGE_OFFSET + MAXMEM + VMALLOC_OFFSET + VMALLOC_RESERVE <= VMALLOC_END,
-	       "lowmem leaves no vmalloc space");
+_Static_assert(MAXMEM + VMALLOC_OFFSET < VMALLOC_END - PAGE_OFFSET,
+	       "a full direct map leaves no vmalloc space");
 _Static_assert(MAXMEM < (896UL << 20), "the direct map must stay under 896 MiB");
 _Static_assert(MAXMEM <= BOOT_MAP_SIZE, "the boot map must cover all of lowmem");
 

@@ -113,8 +113,10 @@ static inline void set_pmd(pmd_t *pmdp, u64 v)
 
 /*
  * A 64-bit read that never returns half an update: read low, high, and
- * low again; a writer changes the low half first and last, so a stable
- * low half means the pair belongs together.
+ * low again.  hilo never rewrites a present entry in place: it is cleared
+ * (low half first) before it is set again (high half first, low half
+ * last), so the low half changes at both ends of every update and a
+ * stable low half means the pair belongs together.
  */
 static inline pte_t ptep_get(const pte_t *ptep)
 {

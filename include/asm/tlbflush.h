@@ -3,7 +3,6 @@
  * tests can prove a flush happened (or did not).
  *
  *   flush_tlb_one(va)  invlpg: drops va's entry, global or not
- *   flush_tlb_local()  reload CR3: drops every non-global entry
  *   flush_tlb_all()    toggle CR4.PGE: drops everything, global too
  */
 #ifndef ASM_TLBFLUSH_H
@@ -14,14 +13,12 @@
 
 struct tlb_stats {
 	unsigned long one;	/* invlpg */
-	unsigned long local;	/* CR3 reloads */
 	unsigned long all;	/* global flushes */
 	unsigned long range;	/* flush_tlb_kernel_range calls */
 };
 extern struct tlb_stats tlb_stats[NR_CPUS];
 
 void flush_tlb_one(unsigned long va);
-void flush_tlb_local(void);
 void flush_tlb_all(void);
 /*
  * flush_tlb_kernel_range - drop [start, end) from the TLB, global entries
