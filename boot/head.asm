@@ -252,7 +252,9 @@ higher_half:
 
         mov esp, boot_stack_top
         xor ebp, ebp                            ; end of the backtrace chain
-        push edi                                ; multiboot info (physical)
+        sub esp, 8                              ; 16-byte aligned at the call,
+        push edi                                ; as the C ABI expects
+                                                ; (edi: multiboot info, physical)
         push esi                                ; multiboot magic
         call start_kernel
 .hang:

@@ -9,6 +9,7 @@
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/qemu.h>
+#include <asm/traps.h>
 #include <hilo/ksyms.h>
 #include <hilo/ktest.h>
 #include <hilo/panic.h>
@@ -38,26 +39,37 @@ static void print_symbol(const char *prefix, unsigned long addr)
 		printk(KERN_EMERG "%s[<%08lx>] ?\n", prefix, addr);
 }
 
-/* A frame pointer we may dereference: kernel space, aligned. */
+/*
+ * A frame pointer we may dereference: aligned, with its two words on a
+ * kernel stack (a task's or the boot stack), so a corrupt ebp cannot make
+ * the report fault half way.
+ */
 static bool frame_ok(unsigned long ebp)
 {
-	return ebp >= PAGE_OFFSET && ebp < 0xFFFFF000UL && IS_ALIGNED(ebp, 4);
+	return IS_ALIGNED(ebp, 4) && on_kernel_stack(ebp, 2 * sizeof(unsigned long));
 }
 
 /**
  * dump_stack_from - print a backtrace: eip first, then the return address
- * of every frame on the EBP chain from ebp.  Stops at a zero or
- * implausible frame pointer, or after BACKTRACE_MAX_DEPTH frames.
+ * of every frame on the EBP chain from ebp.  Stops at a zero frame
+ * pointer, at one that is not on a kernel stack (saying so), or after
+ * BACKTRACE_MAX_DEPTH frames.
  */
 void dump_stack_from(unsigned long eip, unsigned long ebp)
 {
 	printk(KERN_EMERG "Call Trace:\n");
 	if (eip)
 		print_symbol("  ", eip);
-	for (int depth = 0; depth < BACKTRACE_MAX_DEPTH && frame_ok(ebp); depth++) {
+	for (int depth = 0; depth < BACKTRACE_MAX_DEPTH && ebp; depth++) {
 		const unsigned long *frame = (const unsigned long *)ebp;
-		unsigned long next = frame[0];
+		unsigned long next;
 
+		if (!frame_ok(ebp)) {
+			printk(KERN_EMERG "  (frame pointer %08lx is not on a kernel stack: the trace stops)\n",
+			       ebp);
+			break;
+		}
+		next = frame[0];
 		if (!frame[1])
 			break;
 		print_symbol("  ", frame[1]);

@@ -93,7 +93,9 @@ static void sched_hook_record(enum sched_hook hook, struct task_struct *task)
 	if (!tr->on)
 		return;
 	if (tr->count < tr->size)
-		tr->log[tr->count] = (struct sched_hook_event){ hook, task, task->state };
+		tr->log[tr->count] = (struct sched_hook_event){
+			hook, task, task->state, (unsigned long)__builtin_frame_address(0),
+		};
 	tr->count++;
 }
 
@@ -151,7 +153,6 @@ static void enqueue_task(struct rq *rq, struct task_struct *task)
 		resched_curr(rq);
 }
 
-/* pick_next_task - the queue's head with a fresh slice, else idle.  rq lock held. */
 static unsigned int sched_slice_ms = SCHED_SLICE_MS;
 
 /* sched_set_slice_ms - see hilo/sched.h. */
@@ -168,6 +169,7 @@ static unsigned long slice_ticks(void)
 	return ticks ? ticks : 1;
 }
 
+/* pick_next_task - the queue's head with a fresh slice, else idle.  rq lock held. */
 static struct task_struct *pick_next_task(struct rq *rq)
 {
 	struct task_struct *next;

@@ -50,7 +50,7 @@ static bool hz_valid(unsigned long long hz)
 	return hz >= HZ_MIN && hz <= HZ_MAX;
 }
 
-/* set_tick_rate - program the hardware, then publish the rate it runs at. */
+/* set_tick_rate - publish the rate the caller just programmed the hardware to. */
 static void set_tick_rate(unsigned int hz, unsigned long period_ns)
 {
 	unsigned long flags = arch_local_irq_save();
@@ -91,6 +91,7 @@ void timer_setup(struct timer_list *timer, void (*function)(struct timer_list *)
 {
 	INIT_LIST_HEAD(&timer->entry);
 	timer->function = function;
+	timer->cpu = smp_processor_id();	/* del_timer before add_timer is fine */
 }
 
 /* add_timer - see hilo/timer.h. */

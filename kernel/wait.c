@@ -61,9 +61,11 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait)
 /*
  * __wake_up - wake the waiters of wq in queue order, stopping after
  * nr_exclusive exclusive ones (0: no limit).  A waiter that is woken
- * leaves the queue; one already running (woken by someone else, or
- * between its prepare_to_wait and its schedule) stays queued and does not
- * count, so an exclusive wake-up always reaches a sleeper if there is one.
+ * leaves the queue, and counts: that includes one between its
+ * prepare_to_wait and its schedule (its state already says it sleeps, so
+ * the wake-up makes its schedule() return at once).  One already running
+ * (woken by someone else) stays queued and does not count, so an
+ * exclusive wake-up always reaches a waiter if there is one.
  */
 static void __wake_up(struct wait_queue_head *wq, unsigned int nr_exclusive)
 {

@@ -184,16 +184,18 @@ KTEST(sched, preempt_disable_defers_preemption_to_enable)
 /*
  * expect_msleep_at_least - msleep(ms) lasts at least the ticks that make
  * ms, and ends within half a second more (it is woken, not forgotten).
+ * `start` was read somewhere inside a tick period, so only need + 1 tick
+ * edges guarantee need whole periods: the jiffies must advance by that.
  */
 static void expect_msleep_at_least(struct ktest *t, unsigned int ms)
 {
-	unsigned long need = msecs_to_jiffies(ms), start = jiffies, slept;
+	unsigned long need = msecs_to_jiffies(ms) + 1, start = jiffies, slept;
 
 	msleep(ms);
 	slept = jiffies - start;
-	if (slept < need || slept > need + 1 + timer_hz() / 2)
+	if (slept < need || slept > need + timer_hz() / 2)
 		KTEST_FAIL(t, "msleep(%u) at %u Hz slept %lu ticks, needs %lu to %lu",
-			   ms, timer_hz(), slept, need, need + 1 + timer_hz() / 2);
+			   ms, timer_hz(), slept, need, need + timer_hz() / 2);
 }
 
 KTEST(sched, msleep_sleeps_at_least_as_long_as_asked)
@@ -230,9 +232,19 @@ static int yield_twice_fn(void *arg)
 /*
  * check_hook_log - the trace is OUT, IN pairs, one per switch; each OUT
  * names the task the previous IN brought in; the first OUT is the boot
- * task's, the last IN brings it back.  Returns the pairs seen for thread:
- * its first hook is an IN (first run) and its last an OUT in TASK_DEAD.
+ * task's, the last IN brings it back.  Each hook ran on its own task's
+ * stack: OUT before the register switch, IN after it.  Returns the pairs
+ * seen for thread: its first hook is an IN (first run) and its last an
+ * OUT in TASK_DEAD.
  */
+/* The name of the task whose stack holds sp, for a failure message. */
+static const char *stack_owner(unsigned long sp)
+{
+	const struct task_struct *task = task_of_stack(sp);
+
+	return task ? task->comm : "no task";
+}
+
 static unsigned int check_hook_log(struct ktest *t, const struct sched_hook_event *log,
 				   unsigned int n, const struct task_struct *thread)
 {
@@ -243,6 +255,13 @@ static unsigned int check_hook_log(struct ktest *t, const struct sched_hook_even
 	for (unsigned int i = 0; i + 1 < n; i += 2) {
 		const struct sched_hook_event *out = &log[i], *in = &log[i + 1];
 
+		if (task_of_stack(out->sp) != out->task ||
+		    task_of_stack(in->sp) != in->task) {
+			KTEST_FAIL(t, "switch %u: out(%s) ran on %s's stack, in(%s) on %s's",
+				   i / 2, out->task->comm, stack_owner(out->sp),
+				   in->task->comm, stack_owner(in->sp));
+			return 0;
+		}
 		if (out->hook != SCHED_HOOK_OUT || in->hook != SCHED_HOOK_IN ||
 		    out->task != running || in->task == out->task) {
 			KTEST_FAIL(t, "switch %u: %s(%s), %s(%s) after %s ran", i / 2,

@@ -197,3 +197,15 @@ KTEST(spinlock, irqsave_disables_and_restores_interrupts)
 	EXPECT_FALSE(t, irqs_disabled());
 	EXPECT_EQ(t, preempt_count(), 0);
 }
+
+/* On one CPU a lock found taken can never be released: a named panic. */
+KTEST_EXPECT_PANIC(spinlock, taking_a_held_lock_panics,
+		   "spin_lock: lock recursive_lock is already held on this CPU: deadlock")
+{
+	static DEFINE_SPINLOCK(recursive_lock);
+	unsigned long flags;
+
+	spin_lock(&recursive_lock);
+	spin_lock_irqsave(&recursive_lock, flags);
+	spin_unlock_irqrestore(&recursive_lock, flags);	/* never reached */
+}

@@ -27,17 +27,47 @@ struct channel {
 	spinlock_t lock;
 	struct wait_queue_head not_empty, not_full;
 	bool full;
+	bool aborted;			/* a sleep timed out: both sides stop */
 	unsigned long item;
+	unsigned long tests;		/* failed condition tests, both sides */
 	unsigned long timeouts;		/* sleeps that ended by timeout */
 	unsigned long out_of_order;	/* items the consumer did not expect */
 };
 
-/* channel_wait - sleep on wq until *flag == want, counting timeouts. */
-static void channel_wait(struct channel *ch, struct wait_queue_head *wq,
+static void preempt_here(void);
+
+/*
+ * flag_is - the wait condition.  Every other time it fails, the caller is
+ * preempted right after the test: inside wait_event's window between the
+ * test and the sleep, where a wake-up that the waiter is not yet queued
+ * for would be lost.  Without this the two sides alternate strictly and a
+ * tick almost never lands there.
+ */
+static bool flag_is(struct channel *ch, const bool *flag, bool want)
+{
+	bool ok = READ_ONCE(*flag) == want || READ_ONCE(ch->aborted);
+
+	if (!ok && (__atomic_add_fetch(&ch->tests, 1, __ATOMIC_RELAXED) & 1))
+		preempt_here();
+	return ok;
+}
+
+/*
+ * channel_wait - sleep on wq until *flag == want.  A sleep that times out
+ * (a lost wake-up) is counted and stops both sides at once, so the case
+ * fails quickly instead of running into the boot's timeout.  Returns
+ * false when the hand-offs must stop.
+ */
+static bool channel_wait(struct channel *ch, struct wait_queue_head *wq,
 			 const bool *flag, bool want)
 {
-	while (!wait_event_timeout(*wq, READ_ONCE(*flag) == want, timer_hz()))
+	if (!wait_event_timeout(*wq, flag_is(ch, flag, want), timer_hz())) {
 		__atomic_fetch_add(&ch->timeouts, 1, __ATOMIC_RELAXED);
+		WRITE_ONCE(ch->aborted, true);
+		wake_up(&ch->not_empty);
+		wake_up(&ch->not_full);
+	}
+	return !READ_ONCE(ch->aborted);
 }
 
 static int producer_fn(void *arg)
@@ -46,7 +76,8 @@ static int producer_fn(void *arg)
 	unsigned long flags;
 
 	for (unsigned long i = 1; i <= HANDOFFS; i++) {
-		channel_wait(ch, &ch->not_full, &ch->full, false);
+		if (!channel_wait(ch, &ch->not_full, &ch->full, false))
+			break;
 		spin_lock_irqsave(&ch->lock, flags);
 		ch->item = i;
 		WRITE_ONCE(ch->full, true);
@@ -62,7 +93,8 @@ static int consumer_fn(void *arg)
 	unsigned long flags, item;
 
 	for (unsigned long i = 1; i <= HANDOFFS; i++) {
-		channel_wait(ch, &ch->not_empty, &ch->full, true);
+		if (!channel_wait(ch, &ch->not_empty, &ch->full, true))
+			break;
 		spin_lock_irqsave(&ch->lock, flags);
 		item = ch->item;
 		WRITE_ONCE(ch->full, false);
@@ -97,9 +129,68 @@ KTEST(wait, producer_consumer_loses_no_wakeup)
 	switches = nr_context_switches() - switches;
 	ktest_log(t, "%d hand-offs, %lu task switches", HANDOFFS, switches);
 	EXPECT_EQ(t, ch.timeouts, 0ul);
+	EXPECT_FALSE(t, ch.aborted);
 	EXPECT_EQ(t, ch.out_of_order, 0ul);
 	EXPECT_FALSE(t, ch.full);
+	EXPECT_GE(t, ch.tests, (unsigned long)HANDOFFS);	/* the window was hit */
 	EXPECT_GE(t, switches, (unsigned long)HANDOFFS);	/* they did sleep */
+}
+
+/*
+ * The same hand-off through plain wait_event() (which backs the mutex and
+ * kthread_wait too): no timeout of its own, so a watchdog timer stops both
+ * sides if a wake-up is lost.
+ */
+#define PINGPONG_ROUNDS   2000
+#define WATCHDOG_SECONDS  10
+
+static struct channel pingpong;
+static struct timer_list pingpong_watchdog;
+
+static void pingpong_bark(struct timer_list *timer)
+{
+	WRITE_ONCE(pingpong.aborted, true);
+	wake_up_all(&pingpong.not_empty);
+	wake_up_all(&pingpong.not_full);
+}
+
+/* ping (arg 0) hands the token over when it is false, pong when true. */
+static int pingpong_fn(void *arg)
+{
+	bool side = arg != NULL;
+	struct channel *ch = &pingpong;
+
+	for (int i = 0; i < PINGPONG_ROUNDS && !READ_ONCE(ch->aborted); i++) {
+		wait_event(*(side ? &ch->not_empty : &ch->not_full),
+			   flag_is(ch, &ch->full, side));
+		WRITE_ONCE(ch->full, !side);
+		wake_up(side ? &ch->not_full : &ch->not_empty);
+	}
+	return 0;
+}
+
+KTEST(wait, wait_event_loses_no_wakeup_in_its_window)
+{
+	struct task_struct *ping, *pong;
+	unsigned int old_hz = timer_hz();
+
+	pingpong = (struct channel){ .lock = __SPIN_LOCK_UNLOCKED(pingpong.lock) };
+	init_waitqueue_head(&pingpong.not_empty);
+	init_waitqueue_head(&pingpong.not_full);
+	timer_set_hz(HANDOFF_HZ);
+	timer_setup(&pingpong_watchdog, pingpong_bark);
+	pingpong_watchdog.expires = jiffies + WATCHDOG_SECONDS * HANDOFF_HZ;
+	add_timer(&pingpong_watchdog);
+	ping = kthread_run(pingpong_fn, NULL, "ping");
+	pong = kthread_run(pingpong_fn, (void *)1, "pong");
+	ASSERT_NOT_NULL(t, ping);
+	ASSERT_NOT_NULL(t, pong);
+	EXPECT_EQ(t, kthread_wait(ping), 0);
+	EXPECT_EQ(t, kthread_wait(pong), 0);
+	del_timer(&pingpong_watchdog);
+	timer_set_hz(old_hz);
+	EXPECT_FALSE(t, pingpong.aborted);	/* the watchdog never barked */
+	EXPECT_GE(t, pingpong.tests, (unsigned long)PINGPONG_ROUNDS);
 }
 
 /* ---- the window between the test and the sleep ---- */

@@ -38,8 +38,8 @@ static void regs_from_tss(struct pt_regs *regs, const struct x86_hw_tss *tss)
 /*
  * doublefault_fn - the double-fault task.  Entered by the task switch with
  * interrupts disabled, on doublefault_stack, with the CPU's error code (0)
- * where a return address would be.  The backtrace follows the saved ebp
- * only when it lies on a kernel stack; otherwise the report shows eip alone.
+ * where a return address would be.  The backtrace (dump_stack_from)
+ * follows the saved ebp only while it lies on a kernel stack.
  */
 static void __noreturn doublefault_fn(void)
 {
@@ -47,11 +47,6 @@ static void __noreturn doublefault_fn(void)
 	struct pt_regs regs;
 
 	regs_from_tss(&regs, tss);
-	if (!on_kernel_stack(regs.ebp, 2 * sizeof(u32))) {
-		pr_emerg("double fault: saved ebp %08x is not on a kernel stack: no backtrace\n",
-			 regs.ebp);
-		regs.ebp = 0;
-	}
 	if (stack_guard_near(tss->esp)) {
 		const struct task_struct *task = task_of_stack(tss->esp);
 

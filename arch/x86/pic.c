@@ -10,7 +10,8 @@
  * not in service (its ISR bit is clear) and must not get an EOI.
  *
  * The PIC is one device for the whole machine: the mask is global, the
- * counters per CPU.  Callers run with interrupts disabled (no locks yet).
+ * counters per CPU.  The mask and the PIC's registers change under
+ * pic_lock, with interrupts off (do_irq masks a line too).
  */
 #include <asm/io.h>
 #include <asm/irq.h>
@@ -19,6 +20,7 @@
 #include <hilo/preempt.h>
 #include <hilo/printk.h>
 #include <hilo/smp.h>
+#include <hilo/spinlock.h>
 
 struct pic {
 	u16 cmd, data;
@@ -43,6 +45,7 @@ static const u8 pic_icw[4][2] = {
 };
 
 static u16 irq_masked = 0xFFFF;
+static DEFINE_SPINLOCK(pic_lock);
 static irq_handler_t irq_handlers[NR_IRQS];
 static unsigned long irq_stats[NR_CPUS][NR_IRQS];
 static unsigned long irq_spurious[NR_CPUS];
@@ -131,17 +134,25 @@ void irq_unregister(unsigned int irq)
 /* irq_mask - see asm/irq.h. */
 void irq_mask(unsigned int irq)
 {
+	unsigned long flags;
+
 	irq_check_line(__func__, irq);
+	spin_lock_irqsave(&pic_lock, flags);
 	irq_masked |= 1u << irq;
 	pic_write_masks();
+	spin_unlock_irqrestore(&pic_lock, flags);
 }
 
 /* irq_unmask - see asm/irq.h. */
 void irq_unmask(unsigned int irq)
 {
+	unsigned long flags;
+
 	irq_check_line(__func__, irq);
+	spin_lock_irqsave(&pic_lock, flags);
 	irq_masked &= ~(1u << irq);
 	pic_write_masks();
+	spin_unlock_irqrestore(&pic_lock, flags);
 }
 
 /* irq_count - see asm/irq.h. */

@@ -221,8 +221,10 @@ static void do_int3(struct pt_regs *regs, const struct trap_desc *desc)
 /* do_nmi - nothing raises NMIs on purpose yet: say so, carry on. */
 static void do_nmi(struct pt_regs *regs, const struct trap_desc *desc)
 {
+	nmi_enter();
 	pr_emerg("Uhhuh. NMI received on CPU %u at %08x: ignored\n",
 		 smp_processor_id(), regs->eip);
+	nmi_exit();
 }
 
 /* do_trap - see asm/traps.h. */

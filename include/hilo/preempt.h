@@ -124,6 +124,20 @@ static inline void irq_exit(void)
 }
 
 /*
+ * nmi_enter / nmi_exit - bracket an NMI handler: in_nmi() and
+ * in_interrupt() are true inside it, and its return never switches tasks.
+ */
+static inline void nmi_enter(void)
+{
+	preempt_count_add(NMI_OFFSET);
+}
+
+static inline void nmi_exit(void)
+{
+	preempt_count_sub(NMI_OFFSET);
+}
+
+/*
  * might_sleep - state that the calling function may sleep.  In interrupt
  * context, with preemption disabled or with interrupts disabled it
  * panics: "might_sleep: <function> would sleep in interrupt context (at

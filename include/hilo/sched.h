@@ -245,6 +245,8 @@ struct sched_hook_event {
 	enum sched_hook hook;
 	struct task_struct *task;
 	unsigned int state;		/* the task's state at the call */
+	unsigned long sp;		/* a stack address of the call: whose
+					 * stack it ran on (task_of_stack) */
 };
 void sched_hook_trace_start(struct sched_hook_event *log, unsigned int size);
 unsigned int sched_hook_trace_stop(void);

@@ -15,7 +15,9 @@
 
 #include <asm/processor.h>
 #include <hilo/compiler.h>
+#include <hilo/panic.h>
 #include <hilo/preempt.h>
+#include <hilo/smp.h>
 #include <hilo/types.h>
 
 typedef struct {
@@ -26,21 +28,33 @@ typedef struct {
 #define __SPIN_LOCK_UNLOCKED(n) { .locked = 0, .name = #n }
 #define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
 
-static inline void spin_lock_init(spinlock_t *l)
+static inline void __spin_lock_init(spinlock_t *l, const char *name)
 {
 	l->locked = 0;
+	l->name = name;
 }
+#define spin_lock_init(l) __spin_lock_init(l, #l)
 
 static inline bool arch_spin_trylock(spinlock_t *l)
 {
 	return __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
+/*
+ * arch_spin_lock - spin until the lock is ours.  With one CPU a lock that
+ * is taken can never be released while we spin (its holder cannot run:
+ * preemption is off, or we are its interrupt handler), so finding it
+ * taken is a deadlock: a panic naming the lock, not a silent hang.
+ */
 static inline void arch_spin_lock(spinlock_t *l)
 {
-	while (!arch_spin_trylock(l))
+	while (!arch_spin_trylock(l)) {
+		if (NR_CPUS == 1)
+			panic("spin_lock: lock %s is already held on this CPU: deadlock",
+			      l->name ? l->name : "(unnamed)");
 		while (l->locked)
 			cpu_relax();
+	}
 }
 
 static inline void arch_spin_unlock(spinlock_t *l)

@@ -71,7 +71,11 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
 void wake_up(struct wait_queue_head *wq);
 void wake_up_all(struct wait_queue_head *wq);
 
-/* wq_has_sleeper - some task is queued on wq (a racy hint for tests). */
+/*
+ * wq_has_sleeper - some task is queued on wq.  Exact only while the
+ * waiters' condition cannot change (kunmap_high calls it under kmap_lock);
+ * otherwise a hint.
+ */
 bool wq_has_sleeper(struct wait_queue_head *wq);
 
 /*
