@@ -255,6 +255,20 @@ void schedule_tail(struct task_struct *prev)
 	preempt_enable();
 }
 
+/*
+ * schedule_loop - switch away (preempt: involuntarily) until no switch is
+ * asked for any more.  Called with the count at 0; __schedule() runs with
+ * it at 1.
+ */
+static void schedule_loop(bool preempt)
+{
+	do {
+		preempt_disable();
+		__schedule(preempt);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
 /* schedule - see hilo/sched.h. */
 void schedule(void)
 {
@@ -263,11 +277,7 @@ void schedule(void)
 	if (unlikely(preempt_count() || irqs_disabled()))
 		panic("schedule: scheduling while atomic: preempt_count %#x, interrupts %s, task %s (pid %d)",
 		      preempt_count(), irqs_disabled() ? "off" : "on", task->comm, task->pid);
-	do {
-		preempt_disable();
-		__schedule(false);
-		preempt_enable_no_resched();
-	} while (need_resched());
+	schedule_loop(false);
 }
 
 /* yield - see hilo/sched.h. */
@@ -283,11 +293,7 @@ void preempt_schedule(void)
 {
 	if (!preemptible())
 		return;
-	do {
-		preempt_disable();
-		__schedule(true);
-		preempt_enable_no_resched();
-	} while (need_resched());
+	schedule_loop(true);
 }
 
 /* preempt_schedule_irq - see hilo/sched.h. */

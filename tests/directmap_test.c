@@ -10,6 +10,7 @@
 #include <hilo/mm.h>
 #include <hilo/spinlock.h>
 #include <hilo/vmalloc.h>
+#include "highmem_test_util.h"
 
 extern bool direct_map_large_pages;
 
@@ -151,37 +152,31 @@ KTEST_EXPECT_PANIC(directmap, writing_kernel_text_faults, "(kernel text)")
  */
 KTEST(directmap, highmem_above_4g_holds_data)
 {
-	struct page *held[64], *page = NULL;
-	unsigned int n = 0;
+	struct high_blocks blocks;
+	struct page *block = alloc_block_above_4g(t, &blocks), *page;
 	u32 *a, *b;
 
-	if (max_pfn <= (1UL << (32 - PAGE_SHIFT))) {
-		ktest_skip(t, "no RAM above 4 GiB in this configuration");
+	if (!block)
 		return;
-	}
-	while (n < ARRAY_SIZE(held) && (held[n] = alloc_pages(GFP_HIGHUSER, MAX_PAGE_ORDER))) {
-		if (page_to_pfn(held[n]) >= (1UL << (32 - PAGE_SHIFT))) {
-			page = held[n] + 77;
-			break;
-		}
-		n++;
-	}
-	ASSERT_NOT_NULL(t, page);
+	page = block + 77;
 	a = vmap(&page, 1);
 	b = vmap(&page, 1);
-	ASSERT_NOT_NULL(t, a);
-	ASSERT_NOT_NULL(t, b);
-	EXPECT_NE(t, (unsigned long)a, (unsigned long)b);
-	EXPECT_GE(t, pte_pfn(*kernel_pte((unsigned long)a)), 1UL << (32 - PAGE_SHIFT));
-	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
-		a[i] = i * 2654435761u;
-	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
-		if (b[i] != i * 2654435761u)
-			KTEST_FAIL(t, "word %u reads %#x through the second mapping", i, b[i]);
-	vunmap(a);
-	vunmap(b);
-	for (unsigned int i = 0; i <= n && i < ARRAY_SIZE(held); i++)
-		__free_pages(held[i], MAX_PAGE_ORDER);
+	if (!a || !b) {
+		KTEST_FAIL(t, "vmap failed: %p, %p", a, b);
+	} else {
+		EXPECT_NE(t, (unsigned long)a, (unsigned long)b);
+		EXPECT_GE(t, pte_pfn(*kernel_pte((unsigned long)a)), PFN_4G);
+		for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
+			a[i] = i * 2654435761u;
+		for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
+			if (b[i] != i * 2654435761u)
+				KTEST_FAIL(t, "word %u reads %#x through the second mapping", i, b[i]);
+	}
+	if (a)
+		vunmap(a);
+	if (b)
+		vunmap(b);
+	free_high_blocks(&blocks);
 }
 
 /* With plain qemu32 (32-bit physical addresses) RAM above 4 GiB is left out. */

@@ -54,24 +54,14 @@ KTEST(highmem, same_page_through_every_mapping)
 
 KTEST(highmem, pages_above_4g_through_every_mapping)
 {
-	struct page *block = NULL, *held[64];
-	unsigned int n = 0;
+	struct high_blocks blocks;
+	struct page *block = alloc_block_above_4g(t, &blocks);
 
-	if (max_pfn <= (1UL << (32 - PAGE_SHIFT))) {
-		ktest_skip(t, "no RAM above 4 GiB in this configuration");
+	if (!block)
 		return;
-	}
-	while (n < ARRAY_SIZE(held) && (held[n] = alloc_pages(GFP_HIGHUSER, MAX_PAGE_ORDER))) {
-		if (page_to_pfn(held[n++]) >= (1UL << (32 - PAGE_SHIFT))) {
-			block = held[n - 1];
-			break;
-		}
-	}
-	ASSERT_NOT_NULL(t, block);
 	for (unsigned int i = 0; i < (1u << MAX_PAGE_ORDER); i += 97)
 		cross_check(t, block + i);
-	while (n--)
-		__free_pages(held[n], MAX_PAGE_ORDER);
+	free_high_blocks(&blocks);
 }
 
 KTEST(highmem, helpers_copy_the_right_bytes)

@@ -39,6 +39,49 @@ static inline struct page *alloc_slot_page(struct ktest *t)
 	return alloc_highmem_page(t);
 }
 
+#define PFN_4G          (1UL << (32 - PAGE_SHIFT))
+#define HIGH_BLOCKS_MAX 64
+
+/* The order-MAX_PAGE_ORDER blocks taken while looking above 4 GiB. */
+struct high_blocks {
+	struct page *held[HIGH_BLOCKS_MAX];
+	unsigned int n;
+};
+
+static inline void free_high_blocks(struct high_blocks *b)
+{
+	while (b->n)
+		__free_pages(b->held[--b->n], MAX_PAGE_ORDER);
+}
+
+/*
+ * alloc_block_above_4g - a block of 2^MAX_PAGE_ORDER highmem pages whose
+ * frames lie above 4 GiB (36-bit CPU, more than 4 GiB of RAM).  Every
+ * block taken on the way, this one included, is in b: free them with
+ * free_high_blocks().  NULL with the case skipped when the machine has no
+ * RAM there, or with the case failed when none was found.
+ */
+static inline struct page *alloc_block_above_4g(struct ktest *t, struct high_blocks *b)
+{
+	b->n = 0;
+	if (max_pfn <= PFN_4G) {
+		ktest_skip(t, "no RAM above 4 GiB in this configuration");
+		return NULL;
+	}
+	while (b->n < HIGH_BLOCKS_MAX) {
+		struct page *block = alloc_pages(GFP_HIGHUSER, MAX_PAGE_ORDER);
+
+		if (!block)
+			break;
+		b->held[b->n++] = block;
+		if (page_to_pfn(block) >= PFN_4G)
+			return block;
+	}
+	KTEST_FAIL(t, "no highmem block above 4 GiB in %u allocations", b->n);
+	free_high_blocks(b);
+	return NULL;
+}
+
 /* The pattern word i of a page holds in the tests: unique per frame. */
 static inline u32 page_pattern(const struct page *page, unsigned int i)
 {
