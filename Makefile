@@ -42,7 +42,7 @@ CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
 ASFLAGS := -f elf32 -g -F dwarf -Iinclude/
 LDFLAGS := -m elf_i386 -nostdlib -z noexecstack --no-warn-rwx-segments
 
-C_SRCS   := $(sort $(wildcard arch/x86/*.c kernel/*.c mm/*.c tests/*.c))
+C_SRCS   := $(sort $(wildcard arch/x86/*.c kernel/*.c mm/*.c tests/kernel/*.c))
 ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
 
 # Two kernels from the same sources: $(BUILD)/kernel.elf, what `make run`
@@ -157,7 +157,7 @@ run: all $(if $(filter iso,$(BOOT)),iso)
 
 # The whole test matrix (see tests/matrix).
 test: all iso
-	$(Q)$(PYTHON) tests/runner.py
+	$(Q)$(PYTHON) tests/host/runner.py
 
 # The benchmarks (tools/bench, docs/bench.md): boot the plain kernel with
 # bench=* in both direct-map modes (2 MiB, 4 KiB), ROUNDS=3 times each;

@@ -2,7 +2,7 @@
  * Ending a run under QEMU.  The isa-debug-exit device (iobase 0xf4, 4
  * bytes) makes QEMU exit with status (value << 1) | 1, so the three
  * verdicts below leave QEMU as 33, 35 and 37.  tools/run and
- * tests/runner.py turn those into 0 (passed), 1 (failed) and 2 (panic).
+ * tests/host/runner.py turn those into 0 (passed), 1 (failed) and 2 (panic).
  * Without the device (another VM, real hardware) the CPU halts instead.
  */
 #ifndef ASM_QEMU_H

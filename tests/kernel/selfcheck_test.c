@@ -1,6 +1,6 @@
 /*
  * The runner's self-check: deliberately broken cases, one for each way a
- * boot can go wrong, so that tests/runner.py proves it classifies each one
+ * boot can go wrong, so that tests/host/runner.py proves it classifies each one
  * correctly (a failed case, an unexpected panic, a hang, a triple fault, a
  * boot that exits before its plan is complete).
  *

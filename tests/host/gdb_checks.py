@@ -1,8 +1,8 @@
-"""tests/gdb_checks.py: the GDB side of tests/gdb_test.py.
+"""tests/host/gdb_checks.py: the GDB side of tests/host/gdb_test.py.
 
 Runs inside `gdb -batch`, after tools/gdb/hilo.py is sourced and gdb is
 connected to the paused kernel, which boots with the test= of its matrix
-line: gdbscenario.gdbscenario_local_and_pool (tests/gdbscenario_test.c),
+line: gdbscenario.gdbscenario_local_and_pool (tests/kernel/gdbscenario_test.c),
 two threads each holding kmap_local maps across timer preemptions, then
 enough kmap()s to wrap the pool around.
 

@@ -1,5 +1,5 @@
 /*
- * The kernel side of the GDB test (tests/gdb_test.py, tests/gdb_checks.py):
+ * The kernel side of the GDB test (tests/host/gdb_test.py, tests/host/gdb_checks.py):
  * a scenario for GDB to stop in, run only when named (KTEST_MANUAL):
  *
  *   1. two threads, gdbs/a and gdbs/b, each map two highmem pages with

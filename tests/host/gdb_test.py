@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""tests/gdb_test.py: the GDB test of `make test` (matrix lines of kind gdb).
+"""tests/host/gdb_test.py: the GDB test of `make test` (matrix lines of kind gdb).
 
 Boots the kernel paused through tools/run with QEMU's gdbstub on a free
 port of 127.0.0.1, runs `gdb -batch` on it with hilo's commands
-(tools/gdb/hilo.py) and the checks of tests/gdb_checks.py, which stop the
+(tools/gdb/hilo.py) and the checks of tests/host/gdb_checks.py, which stop the
 kernel's gdbscenario case in kmap_local_page, kunmap_local,
 flush_all_zero_pkmaps and kmap_local_sched_in and compare what the hilo-*
 commands print with what the kernel recorded.  Then writes the outcome as
-KTAP to $LOG, where tests/runner.py reads it like a boot's:
+KTAP to $LOG, where tests/host/runner.py reads it like a boot's:
 
     KTAP version 1
     1..1
@@ -39,10 +39,10 @@ import socket
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TOOLS_RUN = os.path.join(ROOT, "tools", "run")
 HILO_GDB = os.path.join(ROOT, "tools", "gdb", "hilo.py")
-CHECKS = os.path.join(ROOT, "tests", "gdb_checks.py")
+CHECKS = os.path.join(ROOT, "tests", "host", "gdb_checks.py")
 SUITE = "gdb"
 GRACE = 15          # seconds gdb and QEMU get beyond TIMEOUT to end
 REMOTE_TIMEOUT = 30  # seconds gdb waits for a gdbstub reply (QEMU may be slow

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Unit tests of tests/runner.py on synthetic serial logs (no QEMU).
+"""Unit tests of tests/host/runner.py on synthetic serial logs (no QEMU).
 
-Run: python3 -m unittest tests/test_runner.py  (from the repository root).
+Run: python3 -m unittest tests/host/test_runner.py  (from the repository root).
 """
 
 import os
@@ -32,7 +32,7 @@ PRINTK_LOG = log("""
         # Subtest: printk
         1..3
         ok 1 printk_formats_decimal
-        # printk_formats_hex: EXPECTATION FAILED at tests/printk_test.c:42
+        # printk_formats_hex: EXPECTATION FAILED at tests/kernel/printk_test.c:42
         Expected buf == "0x1f", but
             buf == "1f"
             "0x1f" == "0x1f"
@@ -116,10 +116,10 @@ class ParseKtap(unittest.TestCase):
     def test_diagnostics_belong_to_the_next_result(self):
         hex_case = runner.parse_ktap(PRINTK_LOG).suites[0].cases[1]
         self.assertEqual(hex_case.diagnostics, [[
-            "printk_formats_hex: EXPECTATION FAILED at tests/printk_test.c:42",
+            "printk_formats_hex: EXPECTATION FAILED at tests/kernel/printk_test.c:42",
             'Expected buf == "0x1f", but', 'buf == "1f"', '"0x1f" == "0x1f"']])
         self.assertEqual(runner.case_reason(hex_case),
-                         "EXPECTATION FAILED at tests/printk_test.c:42: "
+                         "EXPECTATION FAILED at tests/kernel/printk_test.c:42: "
                          'Expected buf == "0x1f", but buf == "1f"; "0x1f" == "0x1f"')
 
     def test_directives(self):
@@ -363,7 +363,7 @@ class Scheduling(unittest.TestCase):
 
 
 class GdbLines(unittest.TestCase):
-    """The KTAP of tests/gdb_test.py, read by the runner like a boot's."""
+    """The KTAP of tests/host/gdb_test.py, read by the runner like a boot's."""
 
     def test_cases_and_reasons(self):
         text = gdb_test.ktap([("gdb_a", []), ("gdb_b", ["walk 0x1 != pteval 0x2\nPT[3] 0x1"])])

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""tests/runner.py: the host side of `make test`.
+"""tests/host/runner.py: the host side of `make test`.
 
 Contract: boot every configuration of tests/matrix through tools/run, a few
 at a time (-j, default: one per host CPU), each with its serial output in
@@ -27,7 +27,7 @@ the boot ends in a panic whose MESSAGE appears after the kernel's line
 Self-check lines of the matrix boot deliberately broken cases and pass when
 the runner classifies the boot as the matrix says (see tests/matrix).
 
-GDB lines (`gdb`) run tests/gdb_test.py instead of tools/run: it boots the
+GDB lines (`gdb`) run tests/host/gdb_test.py instead of tools/run: it boots the
 kernel under gdb, checks the hilo-* GDB commands at breakpoints and writes
 its verdicts as KTAP to the same log, read like a boot's.
 
@@ -47,10 +47,10 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Optional
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MATRIX = os.path.join(ROOT, "tests", "matrix")
 TOOLS_RUN = os.path.join(ROOT, "tools", "run")
-GDB_TEST = os.path.join(ROOT, "tests", "gdb_test.py")
+GDB_TEST = os.path.join(ROOT, "tests", "host", "gdb_test.py")
 
 # tools/run's exit statuses.
 PASSED, FAILED, PANIC, RESET, TIMEOUT, QEMU_ERROR = range(6)
@@ -321,7 +321,7 @@ RUN_GRACE_SECONDS = 120
 
 
 def run_boot(boot, build):
-    """Boot once through tools/run (tests/gdb_test.py for a gdb line, which
+    """Boot once through tools/run (tests/host/gdb_test.py for a gdb line, which
     takes the same environment) and collect what happened.  A boot that
     cannot even be started is a QEMU_ERROR run saying why, never an
     exception that would stop the whole matrix."""
