@@ -4,6 +4,7 @@
  * dependency order, runs the self-tests the command line selects, and
  * ends the run with their verdict.
  */
+#include <asm/desc.h>
 #include <asm/processor.h>
 #include <asm/qemu.h>
 #include <asm/traps.h>
@@ -32,6 +33,7 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	const char *test;
 	int verdict;
 
+	gdt_init_cpu(0);	/* %fs: current, preempt count, spinlocks */
 	serial_init();
 	vga_init();
 	multiboot_copy(magic, mbi_phys);

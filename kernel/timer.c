@@ -74,6 +74,7 @@ void timer_init(void)
 		spin_lock_init(&timer_bases[cpu].lock);
 		INIT_LIST_HEAD(&timer_bases[cpu].pending);
 	}
+	pit_calibrate_tsc();
 	set_tick_rate((unsigned int)hz, pit_init((unsigned int)hz));
 	pr_info("timer: PIT tick at %u Hz (period %lu ns)\n", timer_hz(), tick_nsec());
 }

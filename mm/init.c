@@ -19,6 +19,7 @@
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
+#include <hilo/smp.h>
 #include <hilo/cmdline.h>
 #include <hilo/highmem.h>
 #include <hilo/memblock.h>

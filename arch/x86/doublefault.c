@@ -69,7 +69,7 @@ void doublefault_init_cpu(unsigned int cpu)
 		.esp = stack_top, .ss0 = __KERNEL_DS, .esp0 = stack_top,
 		.cs = __KERNEL_CS,
 		.ss = __KERNEL_DS, .ds = __KERNEL_DS, .es = __KERNEL_DS,
-		.fs = __KERNEL_DS, .gs = __KERNEL_DS,
+		.fs = __KERNEL_PERCPU, .gs = __KERNEL_DS,
 		.io_bitmap_base = sizeof(struct x86_hw_tss),
 	};
 }

@@ -13,7 +13,7 @@
 ;   lower    ds, es, fs, gs        by common_trap  <- struct pt_regs *
 ;
 ; calls do_trap(regs) on a 16-byte aligned stack with the kernel's data
-; segments loaded, and returns through ret_from_intr, which may preempt
+; segments and the per-CPU %fs loaded, and returns through ret_from_intr, which may preempt
 ; the interrupted task, then restores the frame (a handler may have
 ; changed it) and irets.
 ;
@@ -65,8 +65,9 @@ common_trap:
         mov eax, __KERNEL_DS
         mov ds, eax
         mov es, eax
-        mov fs, eax
         mov gs, eax
+        mov eax, __KERNEL_PERCPU        ; this CPU's data (asm/percpu.h)
+        mov fs, eax
         cld                             ; the C ABI wants DF clear
 
         mov ebx, esp                    ; ebx = regs; C preserves ebx

@@ -2,12 +2,14 @@
  * The GDT and the TSS, one of each per CPU (see the table in asm/desc.h).
  *
  * hilo runs in ring 0 only and uses flat segments, so the GDT matters for
- * three things: the code and data selectors the trap entry loads, the TSS
- * the CPU saves the interrupted state into when a double fault switches
- * tasks, and the double-fault TSS it switches to.
+ * four things: the code and data selectors the trap entry loads, the
+ * per-CPU segment in %fs, the TSS the CPU saves the interrupted state into
+ * when a double fault switches tasks, and the double-fault TSS it
+ * switches to.
  */
 #include <asm/desc.h>
 #include <hilo/compiler.h>
+#include <hilo/percpu.h>
 
 u64 gdt_table[NR_CPUS][GDT_ENTRIES] __aligned(8);
 struct tss_struct cpu_tss[NR_CPUS];
@@ -34,17 +36,21 @@ static void tss_init(struct x86_hw_tss *tss)
 	tss->io_bitmap_base = sizeof(*tss);
 }
 
-/* load_segments - reload cs (far jump) and every data segment register. */
+/*
+ * load_segments - reload cs (far jump) and every data segment register;
+ * %fs gets the per-CPU segment.
+ */
 static void load_segments(void)
 {
 	__asm__ __volatile__("ljmp %[cs], $1f\n"
 			     "1:\n\t"
 			     "mov %[ds], %%ds\n\t"
 			     "mov %[ds], %%es\n\t"
-			     "mov %[ds], %%fs\n\t"
+			     "mov %[fs], %%fs\n\t"
 			     "mov %[ds], %%gs\n\t"
 			     "mov %[ds], %%ss"
-			     :: [cs] "i"(__KERNEL_CS), [ds] "r"((u32)__KERNEL_DS)
+			     :: [cs] "i"(__KERNEL_CS), [ds] "r"((u32)__KERNEL_DS),
+				[fs] "r"((u32)__KERNEL_PERCPU)
 			     : "memory");
 }
 
@@ -68,6 +74,10 @@ void gdt_init_cpu(unsigned int cpu)
 					     DESC_FLAG_G | DESC_FLAG_DB);
 	gdt[GDT_ENTRY_TSS] = tss_descriptor(&cpu_tss[cpu]);
 	gdt[GDT_ENTRY_DOUBLEFAULT] = tss_descriptor(&doublefault_tss[cpu]);
+	gdt[GDT_ENTRY_PERCPU] = gdt_entry((u32)&percpu[cpu], sizeof(percpu[cpu]) - 1,
+					  DESC_DATA_WRITE, DESC_FLAG_DB);
+	percpu[cpu].self = &percpu[cpu];
+	percpu[cpu].cpu = cpu;
 	tss_init(&cpu_tss[cpu].x86_tss);
 
 	load_gdt(&ptr);

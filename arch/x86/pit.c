@@ -52,3 +52,39 @@ unsigned long pit_init(unsigned int hz)
 	irq_unmask(PIT_IRQ);
 	return period;
 }
+
+/* ---- TSC calibration on channel 2 ---- */
+
+#define PIT_CH2_DATA  0x42
+#define PIT_CMD_CH2_LOHI_ONESHOT 0xB0	/* channel 2, lobyte/hibyte, mode 0, binary */
+#define PORT_B        0x61		/* bit 0: channel 2 gate, 1: speaker, 5: OUT2 */
+#define CALIBRATE_MS  20
+
+unsigned long tsc_khz = 4000000;
+
+/*
+ * pit_calibrate_tsc - see asm/timer.h.  Channel 2 counts CALIBRATE_MS
+ * down in mode 0 with the speaker off; OUT2 (port 0x61 bit 5) rises at
+ * the end, and the TSC cycles in between give the rate.  Channel 2 is
+ * not the tick (channel 0), so the tick goes on meanwhile.
+ */
+void pit_calibrate_tsc(void)
+{
+	u32 latch = PIT_TICK_RATE / (1000 / CALIBRATE_MS);
+	u64 start, cycles;
+	u8 portb = inb(PORT_B);
+
+	outb(PORT_B, (portb & ~0x02) | 0x01);
+	outb(PIT_COMMAND, PIT_CMD_CH2_LOHI_ONESHOT);
+	outb(PIT_CH2_DATA, latch & 0xFF);
+	outb(PIT_CH2_DATA, latch >> 8);
+	start = rdtsc();
+	while (!(inb(PORT_B) & 0x20))
+		cpu_relax();
+	cycles = rdtsc() - start;
+	outb(PORT_B, portb);
+	if (cycles < CALIBRATE_MS * 1000ULL)
+		panic("pit_calibrate_tsc: %llu TSC cycles in %u ms: no working PIT channel 2 or TSC",
+		      cycles, CALIBRATE_MS);
+	tsc_khz = (unsigned long)div_u64(cycles, CALIBRATE_MS);
+}

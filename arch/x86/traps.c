@@ -309,8 +309,7 @@ void trap_init(void)
 {
 	unsigned int cpu = smp_processor_id();
 
-	gdt_init_cpu(cpu);
-	doublefault_init_cpu(cpu);
+	doublefault_init_cpu(cpu);	/* the GDT is loaded: start_kernel */
 	idt_init();
 	idt_load();
 	pic_init();

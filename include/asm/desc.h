@@ -13,6 +13,8 @@
  *   3          0x18      this CPU's TSS (loaded in TR)
  *   4          0x20      this CPU's double-fault TSS (IDT vector 8 is a
  *                        task gate to it: arch/x86/doublefault.c)
+ *   5          0x28      per-CPU data: base &percpu[cpu], byte granular,
+ *                        loaded in %fs (asm/percpu.h)
  */
 #ifndef ASM_DESC_H
 #define ASM_DESC_H
@@ -21,12 +23,14 @@
 #define GDT_ENTRY_KERNEL_DS   2
 #define GDT_ENTRY_TSS         3
 #define GDT_ENTRY_DOUBLEFAULT 4
-#define GDT_ENTRIES           5
+#define GDT_ENTRY_PERCPU      5
+#define GDT_ENTRIES           6
 
 #define __KERNEL_CS       (GDT_ENTRY_KERNEL_CS * 8u)
 #define __KERNEL_DS       (GDT_ENTRY_KERNEL_DS * 8u)
 #define __TSS             (GDT_ENTRY_TSS * 8u)
 #define __DOUBLEFAULT_TSS (GDT_ENTRY_DOUBLEFAULT * 8u)
+#define __KERNEL_PERCPU   (GDT_ENTRY_PERCPU * 8u)
 
 /* Vectors: 0..31 are the CPU's exceptions, the PICs sit right above. */
 #define NR_EXCEPTION_VECTORS 32
@@ -34,7 +38,7 @@
 
 #ifndef __ASSEMBLER__
 #include <hilo/compiler.h>
-#include <hilo/smp.h>
+#include <hilo/threads.h>
 #include <hilo/types.h>
 
 /* The operand of lgdt/lidt/sgdt/sidt. */
@@ -78,7 +82,9 @@ extern u64 idt_table[IDT_ENTRIES];
 
 /*
  * gdt_init_cpu - fill CPU cpu's GDT, load it, reload every segment
- * register and load TR with the CPU's TSS.  The double-fault TSS must be
+ * register (%fs with the CPU's per-CPU segment: from here on current,
+ * smp_processor_id() and spinlocks work) and load TR with the CPU's TSS.
+ * The first thing each CPU does in C.  The double-fault TSS must be
  * filled (doublefault_init_cpu) before the first double fault, not before
  * this.  Boot context, on the CPU being set up.
  */

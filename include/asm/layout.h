@@ -20,7 +20,7 @@
 #ifndef ASM_LAYOUT_H
 #define ASM_LAYOUT_H
 
-#include <hilo/smp.h>
+#include <hilo/threads.h>
 
 #define PAGE_SHIFT      12
 #define PAGE_SIZE       (1UL << PAGE_SHIFT)

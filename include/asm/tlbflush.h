@@ -8,7 +8,7 @@
 #ifndef ASM_TLBFLUSH_H
 #define ASM_TLBFLUSH_H
 
-#include <hilo/smp.h>
+#include <hilo/threads.h>
 #include <hilo/types.h>
 
 struct tlb_stats {

@@ -36,15 +36,22 @@
 /* preempt_count - this CPU's count.  Any context. */
 static inline int preempt_count(void)
 {
-	return READ_ONCE(this_cpu()->preempt_count);
+	return this_cpu_read(preempt_count);
 }
 
 /* Out of line (kernel/sched.c): the count would go below 0.  Panics. */
 void __noreturn preempt_count_underflow(int count, int val);
 
+/*
+ * The count is changed in one instruction (this_cpu_add), so a task that
+ * is preempted and migrated right before preempt_disable() increments the
+ * new CPU's count, never a stale one.  preempt_count_sub() reads, checks
+ * and subtracts in three steps: safe, since the count is at least val
+ * throughout, so the task cannot be switched away in between.
+ */
 static inline void preempt_count_add(int val)
 {
-	this_cpu()->preempt_count += val;
+	this_cpu_add(preempt_count, val);
 	barrier();
 }
 
@@ -53,16 +60,16 @@ static inline void preempt_count_sub(int val)
 	int count;
 
 	barrier();
-	count = this_cpu()->preempt_count;
+	count = this_cpu_read(preempt_count);
 	if (unlikely(count < val))
 		preempt_count_underflow(count, val);
-	this_cpu()->preempt_count = count - val;
+	this_cpu_add(preempt_count, -val);
 }
 
 /* need_resched - the scheduler asked this CPU to switch tasks. */
 static inline bool need_resched(void)
 {
-	return READ_ONCE(this_cpu()->need_resched);
+	return this_cpu_read(need_resched);
 }
 
 /* irqs_disabled - interrupts are disabled on this CPU (EFLAGS.IF clear). */

@@ -1,11 +1,23 @@
 /*
- * Spinlocks: real test-and-set locks (xchg), so they stay correct when
- * SMP comes.  As in Linux, holding one disables preemption (spin_lock to
- * spin_unlock): on one CPU that is what makes a lock exclusive between
- * tasks, and on SMP it keeps a holder from being switched away while
- * other CPUs spin.  The _irqsave variants also disable interrupts, which
- * makes them exclusive against interrupt handlers.  A spinlock holder
- * must not sleep (might_sleep() panics).
+ * Spinlocks: ticket locks, fair in arrival order (FIFO), so a CPU that
+ * waits is served after at most one holder per other waiting CPU, and the
+ * contention figures of the kmap pool mean what they say.  As in Linux,
+ * holding one disables preemption (spin_lock to spin_unlock), so a holder
+ * is never switched away while other CPUs spin; the _irqsave variants
+ * also disable interrupts, which makes them exclusive against interrupt
+ * handlers.  A spinlock holder must not sleep (might_sleep() panics).
+ *
+ * A lock is two 16-bit counters in one word: tail, the next ticket to
+ * hand out, and head, the ticket being served.  spin_lock takes a ticket
+ * with one atomic add on the word and waits until head reaches it;
+ * spin_unlock, done by the holder only, advances head.  Locked means
+ * head != tail.
+ *
+ * Two mistakes are named panics rather than silent hangs: taking a lock
+ * this CPU already holds (its holder cannot run again until we stop
+ * spinning: preemption is off, or we are its interrupt handler), found
+ * through the lock's owner field, and a spin longer than SPIN_LOCK_LIMIT_S
+ * seconds, which no correct holder takes.
  *
  * arch_spin_* are the bare lock without the preemption count, for the
  * scheduler, which holds the count itself.
@@ -21,45 +33,82 @@
 #include <hilo/types.h>
 
 typedef struct {
-	volatile u32 locked;
+	union {
+		u32 val;		/* both counters, for the atomic add */
+		struct {
+			u16 head;	/* the ticket being served */
+			u16 tail;	/* the next ticket to hand out */
+		} tickets;
+	};
+	u32 owner;			/* holder's CPU + 1, 0 when free */
 	const char *name;
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(n) { .locked = 0, .name = #n }
+#define TICKET_SHIFT 16			/* tail's place in val */
+#define SPIN_LOCK_LIMIT_S 20		/* a longer spin is a panic */
+
+#define __SPIN_LOCK_UNLOCKED(n) { .val = 0, .owner = 0, .name = #n }
 #define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
 
 static inline void __spin_lock_init(spinlock_t *l, const char *name)
 {
-	l->locked = 0;
+	l->val = 0;
+	l->owner = 0;
 	l->name = name;
 }
 #define spin_lock_init(l) __spin_lock_init(l, #l)
 
+/* Out of line (kernel/spinlock.c): the named panics, and the slow wait. */
+void __noreturn spin_lock_recursion(const spinlock_t *l);
+void spin_lock_wait(spinlock_t *l, u16 ticket);
+
+static inline bool spin_is_locked(const spinlock_t *l)
+{
+	u32 v = READ_ONCE(l->val);
+
+	return (u16)v != (u16)(v >> TICKET_SHIFT);
+}
+
+/* The lock is ours: record the owner for the recursion check. */
+static inline void spin_lock_acquired(spinlock_t *l)
+{
+	WRITE_ONCE(l->owner, smp_processor_id() + 1);
+}
+
 static inline bool arch_spin_trylock(spinlock_t *l)
 {
-	return __atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE) == 0;
+	u32 old = READ_ONCE(l->val);
+
+	if ((u16)old != (u16)(old >> TICKET_SHIFT))
+		return false;
+	if (!__atomic_compare_exchange_n(&l->val, &old, old + (1u << TICKET_SHIFT),
+					 false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
+	spin_lock_acquired(l);
+	return true;
 }
 
 /*
- * arch_spin_lock - spin until the lock is ours.  With one CPU a lock that
- * is taken can never be released while we spin (its holder cannot run:
- * preemption is off, or we are its interrupt handler), so finding it
- * taken is a deadlock: a panic naming the lock, not a silent hang.
+ * arch_spin_lock - take a ticket and wait for it to be served.  Taking a
+ * lock this CPU holds panics before the ticket is taken, naming the lock.
  */
 static inline void arch_spin_lock(spinlock_t *l)
 {
-	while (!arch_spin_trylock(l)) {
-		if (NR_CPUS == 1)
-			panic("spin_lock: lock %s is already held on this CPU: deadlock",
-			      l->name ? l->name : "(unnamed)");
-		while (l->locked)
-			cpu_relax();
-	}
+	u32 old;
+
+	if (unlikely(READ_ONCE(l->owner) == smp_processor_id() + 1))
+		spin_lock_recursion(l);
+	old = __atomic_fetch_add(&l->val, 1u << TICKET_SHIFT, __ATOMIC_ACQUIRE);
+	if (unlikely((u16)old != (u16)(old >> TICKET_SHIFT)))
+		spin_lock_wait(l, (u16)(old >> TICKET_SHIFT));
+	spin_lock_acquired(l);
 }
 
+/* arch_spin_unlock - serve the next ticket.  The holder only. */
 static inline void arch_spin_unlock(spinlock_t *l)
 {
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	WRITE_ONCE(l->owner, 0);
+	__atomic_store_n(&l->tickets.head, (u16)(l->tickets.head + 1), __ATOMIC_RELEASE);
 }
 
 /* spin_trylock - take the lock if it is free; preemption stays off if so. */
@@ -83,11 +132,6 @@ static inline void spin_unlock(spinlock_t *l)
 {
 	arch_spin_unlock(l);
 	preempt_enable();
-}
-
-static inline bool spin_is_locked(const spinlock_t *l)
-{
-	return l->locked;
 }
 
 static inline unsigned long arch_local_irq_save(void)

@@ -17,6 +17,7 @@
 #include <asm/ptrace.h>
 #include <asm/timer.h>
 #include <asm/traps.h>
+#include <hilo/smp.h>
 #include <hilo/ktest.h>
 #include <hilo/string.h>
 
