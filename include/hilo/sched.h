@@ -31,8 +31,8 @@
 #define HILO_SCHED_H
 
 #include <asm/layout.h>
+#include <asm/pgtable_types.h>
 #include <hilo/compiler.h>
-#include <hilo/highmem.h>
 #include <hilo/list.h>
 #include <hilo/panic.h>
 #include <hilo/percpu.h>
@@ -53,6 +53,18 @@
 /* Task kinds (->flags). */
 #define PF_IDLE     0x0002		/* a CPU's idle task */
 #define PF_KTHREAD  0x0020		/* made by kthread_create */
+
+/*
+ * Each task's stack of kmap_local mappings (mm/highmem.c): idx counts
+ * pushed slots (in steps of KM_INCR), pteval[] remembers each slot's PTE
+ * so the scheduler can tear the mappings down when the task is switched
+ * out and rewrite them when it comes back.  A new task starts with
+ * idx == 0.
+ */
+struct kmap_ctrl {
+	int idx;
+	pte_t pteval[KM_MAX_IDX];
+};
 
 struct task_struct {
 	unsigned long sp;		/* saved esp while switched out */
