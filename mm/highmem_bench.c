@@ -40,6 +40,7 @@
 #include <asm/tlbflush.h>
 #include <hilo/bench.h>
 #include <hilo/highmem.h>
+#include <hilo/kthread.h>
 #include <hilo/mm.h>
 #include <hilo/preempt.h>
 #include <hilo/printk.h>

@@ -8,17 +8,6 @@
 #include <asm/pgtable.h>
 #include <hilo/mm.h>
 
-/*
- * Each task's stack of kmap_local mappings: idx counts pushed slots (in
- * steps of KM_INCR), pteval[] remembers each slot's PTE so the scheduler
- * can tear the mappings down when the task is switched out and rewrite
- * them when it comes back.  A new task starts with idx == 0.
- */
-struct kmap_ctrl {
-	int idx;
-	pte_t pteval[KM_MAX_IDX];
-};
-
 #ifdef CONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP
 #define IS_ENABLED_FORCE_MAP 1	/* lowmem pages get real local slots too */
 #else

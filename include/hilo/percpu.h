@@ -2,8 +2,8 @@
  * Per-CPU data: one struct percpu per CPU, in an array indexed by CPU
  * number (DESIGN.md section 4), so SMP needs no rewrite: only
  * smp_processor_id() changes.  Subsystems with more state keep their own
- * arrays indexed the same way (the run queues in kernel/sched.c, the
- * timer bases in kernel/timer.c).
+ * arrays indexed the same way (the run queues, struct rq in
+ * kernel/sched.h, the timer bases in kernel/timer.c).
  *
  * A task may move to another CPU whenever it can be preempted, so a
  * pointer from this_cpu() is only stable while preemption (or interrupts)

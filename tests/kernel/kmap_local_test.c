@@ -8,6 +8,7 @@
 #include <asm/pgtable.h>
 #include <hilo/highmem.h>
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/preempt.h>
 #include <hilo/printk.h>
 #include <hilo/sched.h>

@@ -9,6 +9,7 @@
 #include <asm/tlbflush.h>
 #include <hilo/highmem.h>
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/preempt.h>
 #include <hilo/sched.h>
 #include <hilo/timer.h>

@@ -90,7 +90,7 @@ def task_label(task):
 
 
 def task_state_name(state):
-    """The name of a TASK_* state, as kernel/sched.c's task_state_name()."""
+    """The name of a TASK_* state, as kernel/sched_debug.c's task_state_name()."""
     names = {"TASK_RUNNING": "running", "TASK_UNINTERRUPTIBLE": "sleeping",
              "TASK_NEW": "new", "TASK_DEAD": "dead"}
     lay = layout()
