@@ -139,7 +139,4 @@ void zones_init(void);
 void free_pages_boot(unsigned long start_pfn, unsigned long end_pfn);
 void mm_init(void);
 
-/* Zero a highmem page: needs a temporary mapping (mm/highmem.c). */
-void clear_highpage(struct page *page);
-
 #endif
