@@ -15,6 +15,7 @@
  */
 #include <hilo/bench.h>
 #include <hilo/highmem.h>
+#include <hilo/kthread.h>
 #include <hilo/mm.h>
 #include <hilo/page_pattern.h>
 #include <hilo/printk.h>
