@@ -31,10 +31,9 @@
 MB_MAGIC        equ 0x1BADB002
 MB_FLAGS        equ (1 << 0) | (1 << 1)        ; page-align modules, want memory info
 
-PTE_P           equ 1 << 0
-PTE_RW          equ 1 << 1
-PTE_PS          equ 1 << 7                     ; 2 MiB page (in a PAE PD entry)
-PTE_G           equ 1 << 8                     ; global (ignored until CR4.PGE)
+; The page-table entry bits (_PAGE_PRESENT, _PAGE_RW, _PAGE_PSE: a 2 MiB
+; page in a PAE PD entry, _PAGE_GLOBAL: ignored until CR4.PGE) come from
+; asm-offsets.inc, as asm/pgtable.h defines them.
 
 CR0_WP          equ 1 << 16
 CR0_PG          equ 1 << 31
@@ -150,7 +149,7 @@ enable_nx_if_present:
 build_boot_page_tables:
         ; boot_pt: 4 KiB pages for physical 0 .. BOOT_PT_SIZE.
         mov edx, PHYS(boot_pt)
-        mov eax, PTE_P | PTE_RW | PTE_G
+        mov eax, _PAGE_PRESENT | _PAGE_RW | _PAGE_GLOBAL
         mov ecx, BOOT_PT_SIZE / PAGE_SIZE
 .pte:
         mov [edx], eax
@@ -166,14 +165,14 @@ build_boot_page_tables:
 
         ; boot_pd: the page tables first, then 2 MiB pages up to 1 GiB.
         mov edx, PHYS(boot_pd)
-        mov eax, PHYS(boot_pt) + (PTE_P | PTE_RW)
+        mov eax, PHYS(boot_pt) + (_PAGE_PRESENT | _PAGE_RW)
         mov ecx, BOOT_PT_SIZE / 0x200000
 .pde_pt:
         mov [edx], eax
         add eax, PAGE_SIZE
         add edx, 8
         loop .pde_pt
-        mov eax, BOOT_PT_SIZE | PTE_P | PTE_RW | PTE_PS | PTE_G
+        mov eax, BOOT_PT_SIZE | _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE | _PAGE_GLOBAL
         mov ecx, (BOOT_MAP_SIZE - BOOT_PT_SIZE) / 0x200000
 .pde_2m:
         mov [edx], eax
@@ -182,7 +181,7 @@ build_boot_page_tables:
         loop .pde_2m
 
         ; boot_pdpt: PAE PDPT entries have only the present bit.
-        mov eax, PHYS(boot_pd) + PTE_P
+        mov eax, PHYS(boot_pd) + _PAGE_PRESENT
         mov [PHYS(boot_pdpt) + 0 * 8], eax
         mov [PHYS(boot_pdpt) + 3 * 8], eax
         ret

@@ -14,9 +14,9 @@
  *       print_result()                       one machine-readable line
  *     print_table()                          the same for humans
  */
-#include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/qemu.h>
+#include <asm/tsc.h>
 #include <hilo/bench.h>
 #include <hilo/math64.h>
 #include <hilo/mm.h>
@@ -26,9 +26,6 @@
 
 #define BENCH_MAX_CASES       64
 #define BENCH_NUM_LEN         24	/* "-2147483648.8" and room to spare */
-#define CPUID1_EDX_SSE2       (1u << 26)
-#define CPUID1_ECX_HYPERVISOR (1u << 31)
-#define CPUID_HYPERVISOR_LEAF 0x40000000u
 
 typedef unsigned int (*bench_run_fn)(const struct bench_case *c, unsigned int iters);
 
@@ -36,35 +33,20 @@ typedef unsigned int (*bench_run_fn)(const struct bench_case *c, unsigned int it
 
 static bool clock_lfence;	/* lfence orders rdtsc (SSE2); else cpuid does */
 
-/*
- * bench_clock_init - choose how to serialize rdtsc.  lfence needs SSE2,
- * which QEMU's qemu32 and 486-class models may lack; cpuid serializes on
- * every CPU but is a VM exit under KVM (slow, and noisier).
- */
+/* bench_clock_init - choose how to serialize rdtsc (asm/tsc.h). */
 static void bench_clock_init(void)
 {
-	u32 a, b, c, d;
-
-	cpuid(1, &a, &b, &c, &d);
-	clock_lfence = d & CPUID1_EDX_SSE2;
+	clock_lfence = tsc_lfence_orders();
 }
 
 /*
- * bench_clock - the TSC, read after every earlier instruction completed
- * and before any later one starts.  The cost of two reads is part of the
- * timer overhead that the empty loop measures.
+ * bench_clock - the TSC, ordered against the instructions around it.  The
+ * cost of two reads is part of the timer overhead that the empty loop
+ * measures.
  */
-static inline u64 bench_clock(void)
+static __always_inline u64 bench_clock(void)
 {
-	u32 lo, hi;
-
-	if (clock_lfence)
-		__asm__ __volatile__("lfence; rdtsc; lfence"
-				     : "=a"(lo), "=d"(hi) :: "memory");
-	else
-		__asm__ __volatile__("cpuid; rdtsc"
-				     : "=a"(lo), "=d"(hi) : "a"(0) : "ebx", "ecx", "memory");
-	return ((u64)hi << 32) | lo;
+	return rdtsc_ordered(clock_lfence);
 }
 
 /* ---- statistics ---- */
@@ -321,32 +303,6 @@ static void print_table(const struct bench_result *res, unsigned int n)
 	printk("\n");
 }
 
-/* hypervisor_name - CPUID's hypervisor signature ("TCGTCGTCGTCG", "KVMKVMKVM"), or "none". */
-static const char *hypervisor_name(char sig[13])
-{
-	u32 a, b, c, d;
-
-	cpuid(1, &a, &b, &c, &d);
-	if (!(c & CPUID1_ECX_HYPERVISOR))
-		return "none";
-	cpuid(CPUID_HYPERVISOR_LEAF, &a, &b, &c, &d);
-	memcpy(sig + 0, &b, 4);
-	memcpy(sig + 4, &c, 4);
-	memcpy(sig + 8, &d, 4);
-	sig[12] = '\0';
-	return sig[0] ? sig : "none";
-}
-
-/* directmap_pages - how the middle of lowmem is mapped: "2M" or "4K". */
-static const char *directmap_pages(void)
-{
-	unsigned long mid = PAGE_OFFSET + (((max_low_pfn << PAGE_SHIFT) / 2) & PMD_MASK);
-	enum pg_level level;
-
-	lookup_address(mid, &level);
-	return level == PG_LEVEL_2M ? "2M" : "4K";
-}
-
 /* print_info - what the numbers were measured on (one machine-readable line). */
 static void print_info(void)
 {
@@ -354,7 +310,7 @@ static void print_info(void)
 
 	printk("bench: info cpu=\"%s\" vendor=%s hypervisor=%s clock=rdtsc+%s directmap=%s runs=%u warmup=%u\n",
 	       boot_cpu.model_name, boot_cpu.vendor, hypervisor_name(sig),
-	       clock_lfence ? "lfence" : "cpuid", directmap_pages(), BENCH_RUNS,
+	       clock_lfence ? "lfence" : "cpuid", directmap_page_size(), BENCH_RUNS,
 	       BENCH_WARMUP_RUNS);
 }
 

@@ -1,5 +1,5 @@
 /*
- * Kernel threads: create, start, exit, wait.
+ * Kernel threads: create, start, exit, wait (see hilo/kthread.h).
  *
  * A thread's task_struct comes from a fixed pool (there is no general
  * allocator, and a fault report must be able to read every task without
@@ -17,14 +17,20 @@
  * the waiters; kthread_wait() then frees the stack and the task.
  */
 #include <asm/switch_to.h>
+#include <asm/layout.h>
 #include <hilo/highmem.h>
+#include <hilo/kthread.h>
+#include <hilo/list.h>
 #include <hilo/panic.h>
 #include <hilo/preempt.h>
 #include <hilo/printk.h>
 #include <hilo/sched.h>
+#include <hilo/spinlock.h>
 #include <hilo/string.h>
 #include <hilo/vmalloc.h>
 #include <hilo/wait.h>
+
+#include "sched.h"
 
 static struct task_struct task_pool[NR_TASKS_MAX];
 static bool task_pool_used[NR_TASKS_MAX];	/* under tasklist_lock */
@@ -86,7 +92,7 @@ static unsigned long kthread_initial_sp(struct task_struct *task)
 	return (unsigned long)frame;
 }
 
-/* kthread_create - see hilo/sched.h. */
+/* kthread_create - see hilo/kthread.h. */
 struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *namefmt, ...)
 {
 	struct task_struct *task;
@@ -115,6 +121,14 @@ struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *nam
 	return task;
 }
 
+/* kthread_start - see hilo/kthread.h. */
+void kthread_start(struct task_struct *task)
+{
+	if (!wake_up_new_task(task))
+		panic("kthread_start: task %s (pid %d) is %s, not new",
+		      task->comm, task->pid, task_state_name(task->state));
+}
+
 /* kthread_entry - see asm/switch_to.h: a thread's first C frame. */
 void kthread_entry(void)
 {
@@ -129,7 +143,7 @@ static bool is_kthread(const struct task_struct *task)
 	return (task->flags & (PF_KTHREAD | PF_IDLE)) == PF_KTHREAD;
 }
 
-/* kthread_exit - see hilo/sched.h. */
+/* kthread_exit - see hilo/kthread.h. */
 void kthread_exit(int code)
 {
 	struct task_struct *self = current;
@@ -143,7 +157,7 @@ void kthread_exit(int code)
 	do_task_dead();
 }
 
-/* kthread_task_dead - see hilo/sched.h. */
+/* kthread_task_dead - see kernel/sched.h. */
 void kthread_task_dead(struct task_struct *dead)
 {
 	__atomic_store_n(&dead->stack_released, true, __ATOMIC_RELEASE);
@@ -174,7 +188,7 @@ static void kthread_claim(struct task_struct *task)
 		      task->comm, task->pid);
 }
 
-/* kthread_wait - see hilo/sched.h. */
+/* kthread_wait - see hilo/kthread.h. */
 int kthread_wait(struct task_struct *task)
 {
 	int code;

@@ -1,7 +1,11 @@
 /*
  * The scheduler: round robin over one run queue per CPU, preemptive on
  * the timer tick (see hilo/sched.h for the states, hilo/preempt.h for the
- * preempt count).
+ * preempt count).  This file holds the run queues, the switch, waking and
+ * the tick; struct rq is in kernel/sched.h, the task list printout and the
+ * switch-hook trace in kernel/sched_debug.c, might_sleep() and
+ * pagefault_disable() in kernel/preempt.c, kernel threads in
+ * kernel/kthread.c.
  *
  * One path switches tasks, __schedule():
  *
@@ -11,9 +15,10 @@
  *        |
  *   __schedule(preempt)      rq lock, interrupts off: requeue or dequeue prev,
  *        |                   pick the queue's head (or the idle task)
- *   context_switch()         kmap_local_sched_out(prev)
+ *   context_switch()         sched_switch_out(prev): trace, kmap_local_sched_out
  *        |                   switch_stack()  ... another task runs ...
- *   finish_task_switch()     kmap_local_sched_in(current), unlock, reap the dead
+ *   finish_task_switch()     sched_switch_in(current): kmap_local_sched_in, trace;
+ *                            unlock, reap the dead (kthread_task_dead)
  *
  * A new task's first switch_stack() returns into ret_from_fork, which
  * calls schedule_tail(): the same finish_task_switch(), then the count's
@@ -28,8 +33,9 @@
 #include <asm/ptrace.h>
 #include <asm/switch_to.h>
 #include <hilo/compiler.h>
-#include <hilo/ksyms.h>
 #include <hilo/highmem.h>
+#include <hilo/kthread.h>
+#include <hilo/list.h>
 #include <hilo/panic.h>
 #include <hilo/percpu.h>
 #include <hilo/preempt.h>
@@ -38,23 +44,9 @@
 #include <hilo/spinlock.h>
 #include <hilo/timer.h>
 
-struct rq {
-	spinlock_t lock;
-	unsigned int cpu;
-	struct list_head queue;		/* runnable tasks but the running one */
-	struct task_struct *idle;	/* runs when the queue is empty */
-	unsigned long nr_switches;
-};
+#include "sched.h"
 
-/* The switch-hook trace for tests (hilo/sched.h). */
-struct sched_hook_trace {
-	struct sched_hook_event *log;
-	unsigned int size, count;
-	bool on;
-};
-
-static struct rq runqueues[NR_CPUS];
-static struct sched_hook_trace hook_traces[NR_CPUS];
+struct rq runqueues[NR_CPUS];
 
 struct task_struct init_task = {
 	.state = TASK_RUNNING,
@@ -75,52 +67,7 @@ struct percpu percpu[NR_CPUS] = {
 	[0] = { .current_task = &init_task, .cpu = 0 },
 };
 
-static struct rq *cpu_rq(unsigned int cpu)
-{
-	return &runqueues[cpu];
-}
-
-static struct rq *this_rq(void)
-{
-	return cpu_rq(smp_processor_id());
-}
-
-/* sched_hook_record - append one hook call to this CPU's trace, if on. */
-static void sched_hook_record(enum sched_hook hook, struct task_struct *task)
-{
-	struct sched_hook_trace *tr = &hook_traces[smp_processor_id()];
-
-	if (!tr->on)
-		return;
-	if (tr->count < tr->size)
-		tr->log[tr->count] = (struct sched_hook_event){
-			hook, task, task->state, (unsigned long)__builtin_frame_address(0),
-		};
-	tr->count++;
-}
-
-/* sched_hook_trace_start - see hilo/sched.h. */
-void sched_hook_trace_start(struct sched_hook_event *log, unsigned int size)
-{
-	struct sched_hook_trace *tr = &hook_traces[smp_processor_id()];
-	unsigned long flags = arch_local_irq_save();
-
-	*tr = (struct sched_hook_trace){ .log = log, .size = size, .on = true };
-	arch_local_irq_restore(flags);
-}
-
-/* sched_hook_trace_stop - see hilo/sched.h. */
-unsigned int sched_hook_trace_stop(void)
-{
-	struct sched_hook_trace *tr = &hook_traces[smp_processor_id()];
-	unsigned long flags = arch_local_irq_save();
-	unsigned int count = tr->count;
-
-	tr->on = false;
-	arch_local_irq_restore(flags);
-	return count;
-}
-
+/* The switch hooks: see the diagram above and hilo/sched.h. */
 static void sched_switch_out(struct task_struct *prev)
 {
 	sched_hook_record(SCHED_HOOK_OUT, prev);
@@ -353,19 +300,21 @@ bool wake_up_process(struct task_struct *task)
 	return woken;
 }
 
-/* kthread_start - see hilo/sched.h. */
-void kthread_start(struct task_struct *task)
+/* wake_up_new_task - see kernel/sched.h. */
+bool wake_up_new_task(struct task_struct *task)
 {
 	struct rq *rq = cpu_rq(task->cpu);
 	unsigned long flags;
+	bool is_new;
 
 	spin_lock_irqsave(&rq->lock, flags);
-	if (task->state != TASK_NEW)
-		panic("kthread_start: task %s (pid %d) is %s, not new",
-		      task->comm, task->pid, task_state_name(task->state));
-	WRITE_ONCE(task->state, TASK_RUNNING);
-	enqueue_task(rq, task);
+	is_new = task->state == TASK_NEW;
+	if (is_new) {
+		WRITE_ONCE(task->state, TASK_RUNNING);
+		enqueue_task(rq, task);
+	}
 	spin_unlock_irqrestore(&rq->lock, flags);
+	return is_new;
 }
 
 /* scheduler_tick - see hilo/sched.h. */
@@ -384,130 +333,6 @@ void scheduler_tick(void)
 		task->time_slice--;
 	}
 	spin_unlock(&rq->lock);
-}
-
-/* ---- contexts ---- */
-
-/* preempt_count_underflow - see hilo/preempt.h. */
-void preempt_count_underflow(int count, int val)
-{
-	panic("preempt_count_sub: preempt_count %#x minus %#x goes below 0 in task %s (pid %d): unbalanced preempt_enable, spin_unlock or irq_exit",
-	      count, val, current->comm, current->pid);
-}
-
-/* __might_sleep - see hilo/preempt.h. */
-void __might_sleep(const char *file, int line, const char *func, unsigned long caller)
-{
-	unsigned long off = 0, size = 0;
-	const char *context, *caller_name;
-
-	if (in_interrupt())
-		context = "in interrupt context";
-	else if (preempt_count())
-		context = "with preemption disabled";
-	else if (irqs_disabled())
-		context = "with interrupts disabled";
-	else
-		return;
-	caller_name = ksyms_lookup(caller, &off, &size);
-	panic("might_sleep: %s would sleep %s (at %s:%d, called from %s+%#lx/%#lx): preempt_count %#x, interrupts %s, task %s (pid %d)",
-	      func, context, file, line, caller_name ? caller_name : "?", off, size,
-	      preempt_count(), irqs_disabled() ? "off" : "on", current->comm,
-	      current->pid);
-}
-
-/* pagefault_disable - see hilo/preempt.h. */
-void pagefault_disable(void)
-{
-	current->pagefault_disabled++;
-	barrier();
-}
-
-/* pagefault_enable - see hilo/preempt.h. */
-void pagefault_enable(void)
-{
-	struct task_struct *task = current;
-
-	barrier();
-	if (task->pagefault_disabled <= 0)
-		panic("pagefault_enable: task %s (pid %d) has pagefault_disabled %d: unbalanced",
-		      task->comm, task->pid, task->pagefault_disabled);
-	task->pagefault_disabled--;
-}
-
-/* pagefault_disabled - see hilo/preempt.h. */
-int pagefault_disabled(void)
-{
-	return current->pagefault_disabled;
-}
-
-/* ---- introspection ---- */
-
-/* nr_context_switches - see hilo/sched.h. */
-unsigned long nr_context_switches(void)
-{
-	unsigned long sum = 0;
-
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		sum += READ_ONCE(cpu_rq(cpu)->nr_switches);
-	return sum;
-}
-
-/* task_state_name - see hilo/sched.h. */
-const char *task_state_name(unsigned int state)
-{
-	switch (state) {
-	case TASK_RUNNING:
-		return "running";
-	case TASK_UNINTERRUPTIBLE:
-		return "sleeping";
-	case TASK_NEW:
-		return "new";
-	case TASK_DEAD:
-		return "dead";
-	default:
-		return "?";
-	}
-}
-
-/* show_task - one line of the task list; '*' marks a CPU's running task. */
-static void show_task(const struct task_struct *task)
-{
-	unsigned long base = (unsigned long)task->stack;
-
-	printk(KERN_EMERG "%c%4d %-15s %-8s %3u %8lu %8lu %10lu  %08lx-%08lx\n",
-	       per_cpu(task->cpu)->current_task == task ? '*' : ' ',
-	       task->pid, task->comm, task_state_name(task->state), task->cpu,
-	       task->nvcsw, task->nivcsw, task->ticks, base, base + task->stack_size);
-}
-
-/* show_tasks - the task list, header first.  The caller handles locking. */
-static void show_tasks(void)
-{
-	const struct task_struct *task;
-
-	printk(KERN_EMERG "  PID NAME            STATE    CPU  VOLSWCH INVOLSWCH     TICKS  STACK\n");
-	list_for_each_entry(task, &task_list, tasks)
-		show_task(task);
-}
-
-/* sched_show_tasks - see hilo/sched.h. */
-void sched_show_tasks(void)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&tasklist_lock, flags);
-	show_tasks();
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-}
-
-/*
- * panic_show_tasks - the panic report's task list (overrides the weak
- * hook in kernel/panic.c).  No lock: the panicking code may hold it.
- */
-void panic_show_tasks(void)
-{
-	show_tasks();
 }
 
 /* ---- boot ---- */

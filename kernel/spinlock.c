@@ -4,6 +4,7 @@
  */
 #include <asm/processor.h>
 #include <asm/timer.h>
+#include <asm/tsc.h>
 #include <hilo/panic.h>
 #include <hilo/spinlock.h>
 

@@ -1,35 +1,34 @@
 /*
- * Highmem mappings (DESIGN.md section 3): the permanent kmap pool, the
- * per-task kmap_local stacks in the fixmap, and kmap_atomic on top of
- * them.  The names and the semantics are Linux's (mm/highmem.c); where
- * hilo is stricter it says so.
+ * The permanent kmap pool (DESIGN.md section 3): kmap()/kunmap() and
+ * kmap_high()/kunmap_high(), and page_address(), which finds a highmem
+ * page's pool address in a small hash.  The names and the semantics are
+ * Linux's (mm/highmem.c); where hilo is stricter it says so.  The local
+ * slots and kmap_atomic are in mm/kmap_local.c; the one-line helpers
+ * (memcpy_to_page, ...) are inlines in hilo/highmem.h.
  *
  * The pool: LAST_PKMAP slots at PKMAP_BASE, one page table, guarded by
  * kmap_lock.  pkmap_count[i] means
  *     0   free, and no TLB can hold the slot's old translation;
  *     1   free, but some TLB may still hold its old translation;
  *     n   in use by n - 1 kmap() callers.
- * A slot goes 1 -> 0 only in flush_all_zero_pkmaps(), which runs when the
- * search cursor wraps to 0 and flushes the pool's range once for all of
- * them.  kunmap() leaves the PTE in place, so a page mapped again before
- * the next wrap gets its old address back without a PTE write.
- *
- * The local slots: KM_MAX_IDX per CPU at FIX_KMAP_BEGIN + KM_MAX_IDX * cpu.
- * A task pushes and pops them in strict stack order; current->kmap_ctrl
- * remembers each live slot's PTE so the scheduler can clear them when the
- * task is switched out and rewrite them when it is switched in.
+ * kmap() takes a 0 slot to 2 (or a mapped page's slot from n to n + 1);
+ * kunmap() takes it from n down to 1, and a 1 -> 0 drop (no mapping left
+ * to drop) is a panic.  A slot goes 1 -> 0 only in flush_all_zero_pkmaps(),
+ * which runs when the search cursor wraps to 0 and flushes the pool's
+ * range once for all of them.  kunmap() leaves the PTE in place, so a page
+ * mapped again before the next wrap gets its old address back without a
+ * PTE write.
  */
 #include <asm/layout.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
-#include <hilo/highmem.h>
+#include <hilo/highmem-internal.h>
 #include <hilo/mm.h>
 #include <hilo/panic.h>
 #include <hilo/preempt.h>
 #include <hilo/printk.h>
 #include <hilo/sched.h>
 #include <hilo/spinlock.h>
-#include <hilo/string.h>
 #include <hilo/wait.h>
 
 pte_t *pkmap_page_table;
@@ -277,309 +276,6 @@ void kunmap(struct page *page)
 	if (!PageHighMem(page))
 		return;
 	kunmap_high(page);
-}
-
-/* ---- kmap_local: per-task stacks of CPU-local fixmap slots ---- */
-
-static int kmap_local_idx(void)
-{
-	return current->kmap_ctrl.idx - 1;
-}
-
-/*
- * Push a slot.  hilo allows exactly KM_MAX_NESTING (16) live maps: the
- * 17th is a panic (Linux's check lets only 15 through).
- */
-static int kmap_local_idx_push(void)
-{
-	if (in_interrupt() && !irqs_disabled())
-		panic("kmap_local: mapping in an interrupt with interrupts enabled");
-	current->kmap_ctrl.idx += KM_INCR;
-	if (current->kmap_ctrl.idx > KM_MAX_IDX)
-		panic("kmap_local: more than %d nested local maps in task %s",
-		      KM_MAX_NESTING, current->comm);
-	return current->kmap_ctrl.idx - 1;
-}
-
-static void kmap_local_idx_pop(void)
-{
-	current->kmap_ctrl.idx -= KM_INCR;
-	if (current->kmap_ctrl.idx < 0)
-		panic("kunmap_local: the local map stack of task %s underflowed",
-		      current->comm);
-}
-
-/* The fixmap slot of stack index idx on this CPU. */
-static int kmap_local_slot(int idx)
-{
-	return idx + KM_MAX_IDX * (int)smp_processor_id();
-}
-
-static unsigned long kmap_local_slot_addr(int slot)
-{
-	return __fix_to_virt(FIX_KMAP_BEGIN + slot);
-}
-
-#ifdef CONFIG_DEBUG_KMAP_LOCAL
-/*
- * Debug: every slot of this CPU that holds no live map of the current
- * stack (the guard slots between live maps, and everything above the
- * top) must have an empty PTE.  top is the stack index after the push.
- */
-static void kmap_local_check_unused(int top)
-{
-	for (int i = 0; i < KM_MAX_IDX; i++) {
-		int slot = kmap_local_slot(i);
-		bool live = i < top && pte_present(current->kmap_ctrl.pteval[i]);
-
-		if (!live && !pte_none(ptep_get(kmap_slot_pte(slot))))
-			panic("kmap_local: unused slot %d (%#lx) has PTE %#llx",
-			      slot, kmap_local_slot_addr(slot),
-			      pte_val(ptep_get(kmap_slot_pte(slot))));
-	}
-}
-#else
-static void kmap_local_check_unused(int top) { (void)top; }
-#endif
-
-/**
- * __kmap_local_pfn_prot - map a frame in the next local slot.  Migration
- * stays disabled until the matching kunmap_local().  Any context (an
- * interrupt handler maps above the interrupted task's slots).
- */
-void *__kmap_local_pfn_prot(unsigned long pfn, pgprot_t prot)
-{
-	unsigned long vaddr;
-	pte_t pteval, *ptep;
-	int idx, slot;
-
-	migrate_disable();
-	preempt_disable();
-	idx = kmap_local_idx_push();
-	slot = kmap_local_slot(idx);
-	vaddr = kmap_local_slot_addr(slot);
-	ptep = kmap_slot_pte(slot);
-	if (!pte_none(ptep_get(ptep)))
-		panic("kmap_local: slot %d (%#lx) is already mapped (PTE %#llx)",
-		      slot, vaddr, pte_val(ptep_get(ptep)));
-	kmap_local_check_unused(idx + 1);
-	pteval = pfn_pte(pfn, prot);
-	set_pte(ptep, pteval);		/* a slot is flushed when unmapped */
-	current->kmap_ctrl.pteval[kmap_local_idx()] = pteval;
-	kmap_stats.local_maps++;
-	preempt_enable();
-	return (void *)vaddr;
-}
-
-void *kmap_local_pfn(unsigned long pfn)
-{
-	if (pfn < max_low_pfn && !IS_ENABLED_FORCE_MAP)
-		return __va(pfn << PAGE_SHIFT);
-	return __kmap_local_pfn_prot(pfn, PAGE_KERNEL);
-}
-
-void *kmap_local_page(struct page *page)
-{
-	if (!PageHighMem(page) && !IS_ENABLED_FORCE_MAP)
-		return page_address(page);
-	return __kmap_local_pfn_prot(page_to_pfn(page), PAGE_KERNEL);
-}
-
-static bool is_kmap_local_addr(unsigned long addr)
-{
-	return addr >= __fix_to_virt(FIX_KMAP_END) &&
-	       addr <= __fix_to_virt(FIX_KMAP_BEGIN);
-}
-
-/**
- * kunmap_local - undo the newest kmap_local mapping; vaddr may point
- * anywhere inside its page.  A direct-map (lowmem) address is a no-op.
- * Unmapping anything but the top of the stack is a panic naming both
- * addresses (Linux only warns).  The PTE is cleared and flushed before
- * the slot is popped, so an interrupt in between cannot reuse a slot
- * whose translation some TLB still holds.
- */
-void kunmap_local(const void *vaddr)
-{
-	unsigned long addr = (unsigned long)vaddr & PAGE_MASK, top;
-	int idx, slot;
-
-	if (!is_kmap_local_addr(addr)) {
-		if (addr >= PAGE_OFFSET && addr < (unsigned long)high_memory)
-			return;
-		panic("kunmap_local: %p is not a kmap_local address", vaddr);
-	}
-	preempt_disable();
-	idx = kmap_local_idx();
-	slot = kmap_local_slot(idx);
-	top = kmap_local_slot_addr(slot);
-	if (idx < 0 || addr != top)
-		panic("kunmap_local: %p is not the top of the local map stack of task %s (top: %#lx, depth %d)",
-		      vaddr, current->comm, idx < 0 ? 0UL : top,
-		      current->kmap_ctrl.idx / KM_INCR);
-	pte_clear(kmap_slot_pte(slot));
-	flush_tlb_one(addr);
-	current->kmap_ctrl.pteval[idx] = __pte(0);
-	kmap_local_idx_pop();
-	preempt_enable();
-	migrate_enable();
-}
-
-/**
- * kmap_local_sched_out - the outgoing task's live slots are cleared and
- * flushed (its pteval[] and idx stay).  Scheduler, interrupts off.
- */
-void kmap_local_sched_out(struct task_struct *prev)
-{
-	for (int i = 0; i < prev->kmap_ctrl.idx; i++) {
-		int slot = kmap_local_slot(i);
-
-		if (!pte_present(prev->kmap_ctrl.pteval[i]))
-			continue;	/* a guard slot */
-		pte_clear(kmap_slot_pte(slot));
-		flush_tlb_one(kmap_local_slot_addr(slot));
-	}
-}
-
-/**
- * kmap_local_sched_in - the incoming task's live slots are written back
- * from its pteval[].  Scheduler, interrupts off.
- */
-void kmap_local_sched_in(struct task_struct *next)
-{
-	for (int i = 0; i < next->kmap_ctrl.idx; i++)
-		if (pte_present(next->kmap_ctrl.pteval[i]))
-			set_pte(kmap_slot_pte(kmap_local_slot(i)), next->kmap_ctrl.pteval[i]);
-}
-
-/**
- * kmap_local_fork / exit - a new task starts with an empty stack; a task
- * that exits with live maps gets a warning naming it and the count, and
- * its slots are cleared.
- */
-void kmap_local_task_exit(struct task_struct *tsk)
-{
-	int live = 0;
-
-	for (int i = 0; i < tsk->kmap_ctrl.idx; i++)
-		if (pte_present(tsk->kmap_ctrl.pteval[i]))
-			live++;
-	if (!live)
-		return;
-	pr_warn("kmap_local: task %s exits with %d live local map%s: clearing them\n",
-		tsk->comm, live, live == 1 ? "" : "s");
-	/*
-	 * As at a switch-out, and with preemption off: a switch back in
-	 * between would rewrite the slots already cleared from pteval[].
-	 */
-	preempt_disable();
-	kmap_local_sched_out(tsk);
-	memset(&tsk->kmap_ctrl, 0, sizeof(tsk->kmap_ctrl));
-	preempt_enable();
-}
-
-/* ---- kmap_atomic: deprecated, a local map with preemption and faults off ---- */
-
-void *kmap_atomic(struct page *page)
-{
-	preempt_disable();
-	pagefault_disable();
-	return kmap_local_page(page);
-}
-
-void kunmap_atomic(const void *addr)
-{
-	kunmap_local(addr);
-	pagefault_enable();
-	preempt_enable();
-}
-
-/* ---- helpers: strictly nested local maps, bounds-checked ---- */
-
-static void check_page_range(const char *fn, size_t offset, size_t len)
-{
-	if (offset > PAGE_SIZE || len > PAGE_SIZE - offset)
-		panic("%s: offset %zu + length %zu is beyond the page (%lu bytes)",
-		      fn, offset, len, PAGE_SIZE);
-}
-
-void memcpy_from_page(char *to, struct page *page, size_t offset, size_t len)
-{
-	char *from;
-
-	check_page_range("memcpy_from_page", offset, len);
-	from = kmap_local_page(page);
-	memcpy(to, from + offset, len);
-	kunmap_local(from);
-}
-
-void memcpy_to_page(struct page *page, size_t offset, const char *from, size_t len)
-{
-	char *to;
-
-	check_page_range("memcpy_to_page", offset, len);
-	to = kmap_local_page(page);
-	memcpy(to + offset, from, len);
-	kunmap_local(to);
-}
-
-void memset_page(struct page *page, size_t offset, int val, size_t len)
-{
-	char *addr;
-
-	check_page_range("memset_page", offset, len);
-	addr = kmap_local_page(page);
-	memset(addr + offset, val, len);
-	kunmap_local(addr);
-}
-
-void memzero_page(struct page *page, size_t offset, size_t len)
-{
-	memset_page(page, offset, 0, len);
-}
-
-void memcpy_page(struct page *dst, size_t dst_off, struct page *src,
-		 size_t src_off, size_t len)
-{
-	char *d, *s;
-
-	check_page_range("memcpy_page", dst_off, len);
-	check_page_range("memcpy_page", src_off, len);
-	d = kmap_local_page(dst);
-	s = kmap_local_page(src);
-	memcpy(d + dst_off, s + src_off, len);
-	kunmap_local(s);
-	kunmap_local(d);
-}
-
-void copy_highpage(struct page *to, struct page *from)
-{
-	memcpy_page(to, 0, from, 0, PAGE_SIZE);
-}
-
-void clear_highpage(struct page *page)
-{
-	memzero_page(page, 0, PAGE_SIZE);
-}
-
-/*
- * zero_user_segments - zero [start1, end1) and [start2, end2) of a page,
- * through one local map.
- */
-void zero_user_segments(struct page *page, size_t start1, size_t end1,
-			size_t start2, size_t end2)
-{
-	char *addr;
-
-	if (end1 < start1 || end2 < start2)
-		panic("zero_user_segments: reversed segment [%zu, %zu) or [%zu, %zu)",
-		      start1, end1, start2, end2);
-	check_page_range("zero_user_segments", start1, end1 - start1);
-	check_page_range("zero_user_segments", start2, end2 - start2);
-	addr = kmap_local_page(page);
-	memset(addr + start1, 0, end1 - start1);
-	memset(addr + start2, 0, end2 - start2);
-	kunmap_local(addr);
 }
 
 /** show_kmap_stats - the pool's and the local maps' counters. */

@@ -1,6 +1,7 @@
 /*
- * Benchmarks of the ways to map a page (DESIGN.md section 3, hilo/bench.h)
- * and of what live kmap_local slots add to a context switch.
+ * Benchmarks of the ways to map a page (DESIGN.md section 3, hilo/bench.h).
+ * What live kmap_local slots add to a context switch is measured in
+ * mm/kmap_switch_bench.c; both share mm/highmem_bench.h.
  *
  *   kmap_local.*        kmap_local_page + read + kunmap_local
  *   kmap_atomic.*       kmap_atomic + read + kunmap_atomic
@@ -12,8 +13,6 @@
  *                       LAST_PKMAP-th wraps around and flushes the whole pool
  *   kmap_local.nestedN  N nested maps, then N unmaps (cost per map + unmap)
  *   copy.*              copy_highpage between two highmem or two lowmem pages
- *   switch.liveN        a context switch while one of two tasks that yield
- *                       to each other holds N live local maps
  *
  * Every map is followed by one read through it: a mapping is used, and the
  * first access after a new PTE pays the TLB miss that is part of its cost.
@@ -35,77 +34,51 @@
  *
  * Sanity (besides iterations == operations): the pool and TLB counters
  * move by exactly what each operation must cost (kmap.wrap: one flush per
- * LAST_PKMAP maps), a copy really copied, and live maps survive switches.
+ * LAST_PKMAP maps), and a copy really copied.
  */
-#include <asm/tlbflush.h>
 #include <hilo/bench.h>
 #include <hilo/highmem.h>
+#include <hilo/kthread.h>
 #include <hilo/mm.h>
+#include <hilo/page_pattern.h>
 #include <hilo/preempt.h>
-#include <hilo/printk.h>
-#include <hilo/sched.h>
-#include <hilo/timer.h>
+#include "highmem_bench.h"
 
 /*
  * Iterations per run: short runs (a millisecond or less under TCG) are
  * less often hit by the host's own preemptions, so the median holds.
  */
 #define MAP_ITERS     256
-#define WRAP_PAGES    (LAST_PKMAP + LAST_PKMAP / 4)
 #define WRAP_ITERS    (2 * LAST_PKMAP)	/* a multiple of LAST_PKMAP: see run_kmap */
 #define NESTED_OPS    256		/* maps per run, whatever the depth */
 #define COPY_ITERS    128
-#define SWITCH_ITERS  128
 
 _Static_assert(WRAP_ITERS % LAST_PKMAP == 0, "kmap.wrap expects whole flushes per run");
 _Static_assert(WRAP_PAGES > LAST_PKMAP, "kmap.wrap must cycle over more pages than slots");
 _Static_assert(WRAP_PAGES == 640, "kmap.wrap's description names 640 pages");
 
-enum page_kind { HIGHMEM, LOWMEM };
-
-/* The state of the case being measured (one at a time). */
-static struct {
-	struct page *pages[WRAP_PAGES];
-	unsigned int n;			/* pages held */
-	unsigned int cursor;		/* the next page a map loop maps */
-	void *live[KM_MAX_NESTING];	/* switch.liveN: the maps held */
-	struct task_struct *partner;	/* switch.liveN: the other task */
-	bool stop;			/* tells the partner to exit */
-	unsigned long yields;		/* switch.liveN: yields since setup */
-	unsigned long switched_out;	/* switch.liveN: at setup */
-	unsigned long invlpgs;		/* switch.liveN: at setup */
-	unsigned long jiffies;		/* switch.liveN: at setup */
-} bs;
+struct bench_pages bp;
 
 /* ---- pages ---- */
 
-/* touch_direct_map - read lowmem at 1/8 and 7/8 of the direct map. */
-static __always_inline void touch_direct_map(void)
+/* put_pages - see mm/highmem_bench.h. */
+void put_pages(const struct bench_case *c)
 {
-	unsigned long lowmem = max_low_pfn << PAGE_SHIFT;
-
-	(void)READ_ONCE(*(const u32 *)__va((lowmem / 8) & PMD_MASK));
-	(void)READ_ONCE(*(const u32 *)__va((lowmem / 8 * 7) & PMD_MASK));
+	while (bp.n)
+		__free_page(bp.pages[--bp.n]);
 }
 
-/* put_pages - free the pages the case holds (its teardown). */
-static void put_pages(const struct bench_case *c)
-{
-	while (bs.n)
-		__free_page(bs.pages[--bs.n]);
-}
-
-/* get_pages - n pages of the kind into bs.pages; NULL, or why not. */
-static const char *get_pages(enum page_kind kind, unsigned int n)
+/* get_pages - see mm/highmem_bench.h. */
+const char *get_pages(enum page_kind kind, unsigned int n)
 {
 	gfp_t gfp = kind == HIGHMEM ? GFP_HIGHUSER : GFP_KERNEL;
 
-	bs.cursor = 0;
-	for (bs.n = 0; bs.n < n; bs.n++) {
+	bp.cursor = 0;
+	for (bp.n = 0; bp.n < n; bp.n++) {
 		struct page *page = alloc_page(gfp);
 
 		if (page && PageHighMem(page) == (kind == HIGHMEM)) {
-			bs.pages[bs.n] = page;
+			bp.pages[bp.n] = page;
 			continue;
 		}
 		if (page)
@@ -117,37 +90,12 @@ static const char *get_pages(enum page_kind kind, unsigned int n)
 	return NULL;
 }
 
-/* The word at index i of a stamped page: its pfn and i, mixed. */
-static u32 stamp_word(struct page *page, unsigned int i)
-{
-	return (page_to_pfn(page) << 10) ^ i ^ 0x80000000u;
-}
-
-static void stamp_page(struct page *page)
-{
-	u32 *w = kmap_local_page(page);
-
-	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
-		w[i] = stamp_word(page, i);
-	kunmap_local(w);
-}
-
-/* stamped - does the mapping va show page's stamp, in every word? */
-static bool stamped(const u32 *va, struct page *page)
-{
-	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
-		if (va[i] != stamp_word(page, i))
-			return false;
-	return true;
-}
-
 /* ---- the counters the sanity checks read ---- */
 
 static unsigned long read_local_maps(const struct bench_case *c) { return kmap_stats.local_maps; }
 static unsigned long read_kmap_maps(const struct bench_case *c) { return kmap_stats.maps; }
 static unsigned long read_kmap_reuses(const struct bench_case *c) { return kmap_stats.reuses; }
 static unsigned long read_kmap_flushes(const struct bench_case *c) { return kmap_stats.flushes; }
-static unsigned long read_invlpg(const struct bench_case *c) { return tlb_stats[smp_processor_id()].one; }
 
 #define LOCAL_MAPS(n) { "kmap_stats.local_maps", read_local_maps, n, 1, false }
 #define INVLPG(n)     { "tlb_stats.one", read_invlpg, n, 1, false }
@@ -161,25 +109,25 @@ typedef void (*unmap_fn)(struct page *page, void *va);
 
 /*
  * map_loop - iters times: map the next page, read a word through the
- * mapping, unmap it.  The pages are taken in turn from bs.cursor, which
+ * mapping, unmap it.  The pages are taken in turn from bp.cursor, which
  * carries over to the next run.  Always inlined with constant map and
  * unmap, so the calls are direct.
  */
 static __always_inline unsigned int map_loop(unsigned int iters, map_fn map, unmap_fn unmap)
 {
-	unsigned int i, k = bs.cursor;
+	unsigned int i, k = bp.cursor;
 
 	for (i = 0; i < iters; i++) {
-		struct page *page = bs.pages[k];
+		struct page *page = bp.pages[k];
 		void *va = map(page);
 
 		(void)READ_ONCE(*(u32 *)va);
 		unmap(page, va);
 		touch_direct_map();
-		if (++k == bs.n)
+		if (++k == bp.n)
 			k = 0;
 	}
-	bs.cursor = k;
+	bp.cursor = k;
 	return i;
 }
 
@@ -308,8 +256,8 @@ static unsigned int run_nested(const struct bench_case *c, unsigned int iters)
 	unsigned int i, d;
 
 	for (i = 0; i < iters; i++) {
-		for (d = 0; d < bs.n; d++) {
-			va[d] = kmap_local_page(bs.pages[d]);
+		for (d = 0; d < bp.n; d++) {
+			va[d] = kmap_local_page(bp.pages[d]);
 			(void)READ_ONCE(*(u32 *)va[d]);
 		}
 		while (d--)
@@ -341,8 +289,8 @@ static const char *setup_copy(const struct bench_case *c)
 
 	if (why)
 		return why;
-	stamp_page(bs.pages[0]);
-	clear_highpage(bs.pages[1]);
+	fill_pattern(bp.pages[0]);
+	clear_highpage(bp.pages[1]);
 	return NULL;
 }
 
@@ -351,17 +299,17 @@ static unsigned int run_copy(const struct bench_case *c, unsigned int iters)
 	unsigned int i;
 
 	for (i = 0; i < iters; i++) {
-		copy_highpage(bs.pages[1], bs.pages[0]);
+		copy_highpage(bp.pages[1], bp.pages[0]);
 		touch_direct_map();
 	}
 	return i;
 }
 
-/* check_copy - the destination holds the source's stamp: a copy happened. */
+/* check_copy - the destination holds the source's pattern: a copy happened. */
 static const char *check_copy(const struct bench_case *c)
 {
-	u32 *to = kmap_local_page(bs.pages[1]);
-	bool copied = stamped(to, bs.pages[0]);
+	u32 *to = kmap_local_page(bp.pages[1]);
+	bool copied = !pattern_errors(to, bp.pages[0]);
 
 	kunmap_local(to);
 	return copied ? NULL : "copy_highpage left the destination without the source's bytes";
@@ -375,117 +323,3 @@ static const char *check_copy(const struct bench_case *c)
 
 COPY_BENCH(copy_highmem, "copy.highmem", HIGHMEM);
 COPY_BENCH(copy_lowmem, "copy.lowmem", LOWMEM);
-
-/* ---- a context switch with live local maps ---- */
-
-/* partner - the other side of the ping-pong: yield until told to stop. */
-static int partner(void *unused)
-{
-	while (!READ_ONCE(bs.stop))
-		yield();
-	return 0;
-}
-
-static unsigned long switched_out(void)
-{
-	return current->nvcsw + current->nivcsw;
-}
-
-/* unmap_live - drop the maps setup_switch took, innermost first. */
-static void unmap_live(void)
-{
-	for (unsigned int i = bs.n; i--;)
-		kunmap_local(bs.live[i]);
-}
-
-/*
- * setup_switch - stamp ->arg highmem pages, map them all (the boot task
- * holds them through every run) and start the partner thread.
- */
-static const char *setup_switch(const struct bench_case *c)
-{
-	const char *why = get_pages(HIGHMEM, c->arg);
-
-	if (why)
-		return why;
-	for (unsigned int i = 0; i < bs.n; i++)
-		stamp_page(bs.pages[i]);
-	for (unsigned int i = 0; i < bs.n; i++)
-		bs.live[i] = kmap_local_page(bs.pages[i]);
-	bs.stop = false;
-	bs.partner = kthread_run(partner, NULL, "bench-partner");
-	if (!bs.partner) {
-		unmap_live();
-		put_pages(c);
-		return "no task for the partner thread";
-	}
-	bs.yields = 0;
-	bs.switched_out = switched_out();
-	bs.invlpgs = read_invlpg(c);
-	bs.jiffies = jiffies;
-	return NULL;
-}
-
-/* run_switch - one iteration: to the partner and back, two switches. */
-static unsigned int run_switch(const struct bench_case *c, unsigned int iters)
-{
-	unsigned int i;
-
-	for (i = 0; i < iters; i++) {
-		yield();
-		touch_direct_map();
-	}
-	bs.yields += i;
-	return i;
-}
-
-/*
- * check_switch - every yield switched away (the partner was runnable: no
- * yield returned at once), and only the timer tick added switches (a
- * preemption, or a tick that left need_resched set when a yield came back:
- * at most one per tick); every switch away from the holder flushed each
- * live slot once, and nothing else flushed; every live map still shows
- * its page.  Counted from setup, so over every run.
- */
-static const char *check_switch(const struct bench_case *c)
-{
-	static char why[BENCH_WHY_LEN];
-	unsigned long outs = switched_out() - bs.switched_out;
-	unsigned long ticks = jiffies - bs.jiffies;
-	unsigned long flushes = read_invlpg(c) - bs.invlpgs;
-
-	if (outs < bs.yields || outs > bs.yields + ticks) {
-		snprintf(why, sizeof(why), "%lu switches away for %lu yields and %lu ticks",
-			 outs, bs.yields, ticks);
-		return why;
-	}
-	if (flushes != outs * bs.n) {
-		snprintf(why, sizeof(why), "%lu invlpg in %lu switches away from a holder of %u live maps, expected %lu",
-			 flushes, outs, bs.n, outs * bs.n);
-		return why;
-	}
-	for (unsigned int i = 0; i < bs.n; i++)
-		if (!stamped(bs.live[i], bs.pages[i]))
-			return "a live local map lost its page across context switches";
-	return NULL;
-}
-
-static void teardown_switch(const struct bench_case *c)
-{
-	WRITE_ONCE(bs.stop, true);
-	kthread_wait(bs.partner);
-	unmap_live();
-	put_pages(c);
-}
-
-#define SWITCH_BENCH(live)                                                    \
-	BENCH(switch##live, .name = "switch.live" #live,                      \
-	      .what = "a context switch, yield ping-pong, " #live " live slots", \
-	      .iters = SWITCH_ITERS, .ops_per_iter = 2, .arg = live,          \
-	      .setup = setup_switch, .run = run_switch, .check = check_switch, \
-	      .teardown = teardown_switch)
-
-SWITCH_BENCH(0);
-SWITCH_BENCH(1);
-SWITCH_BENCH(8);
-SWITCH_BENCH(16);

@@ -143,6 +143,19 @@ static void paging_init(void)
 		(__supported_pte_mask & _PAGE_GLOBAL) ? ", global" : "");
 }
 
+/*
+ * directmap_page_size - how the middle of lowmem is mapped, as the page
+ * tables say (not as paging_init meant to): "2M" or "4K".
+ */
+const char *directmap_page_size(void)
+{
+	unsigned long mid = PAGE_OFFSET + (((max_low_pfn << PAGE_SHIFT) / 2) & PMD_MASK);
+	enum pg_level level;
+
+	lookup_address(mid, &level);
+	return level == PG_LEVEL_2M ? "2M" : "4K";
+}
+
 struct layout_row {
 	const char *name;
 	unsigned long start, end;

@@ -10,6 +10,7 @@
  * lets __free_pages() catch double frees and wrong orders by name.
  */
 #include <asm/layout.h>
+#include <hilo/highmem.h>
 #include <hilo/memblock.h>
 #include <hilo/mm.h>
 #include <hilo/printk.h>

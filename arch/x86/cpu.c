@@ -16,6 +16,8 @@ struct cpuinfo boot_cpu;
 #define CPUID1_EDX_PGE   (1u << 13)
 #define CPUID1_EDX_PSE36 (1u << 17)
 #define CPUID81_EDX_NX   (1u << 20)
+#define CPUID1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_HYPERVISOR_LEAF 0x40000000u
 
 static void cpu_read_names(struct cpuinfo *c, u32 max_ext)
 {
@@ -89,4 +91,20 @@ void cpu_print_info(void)
 	pr_info("cpu: pae=%d pse=%d pge=%d pse36=%d nx=%d apic=%d tsc=%d, %u-bit physical addresses\n",
 		c->pae, c->pse, c->pge, c->pse36, c->nx, c->apic, c->tsc,
 		c->phys_bits);
+}
+
+/* hypervisor_name - see asm/processor.h. */
+const char *hypervisor_name(char sig[13])
+{
+	u32 a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	if (!(c & CPUID1_ECX_HYPERVISOR))
+		return "none";
+	cpuid(CPUID_HYPERVISOR_LEAF, &a, &b, &c, &d);
+	memcpy(sig + 0, &b, 4);
+	memcpy(sig + 4, &c, 4);
+	memcpy(sig + 8, &d, 4);
+	sig[12] = '\0';
+	return sig[0] ? sig : "none";
 }

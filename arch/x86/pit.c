@@ -7,6 +7,7 @@
 #include <asm/io.h>
 #include <asm/irq.h>
 #include <asm/timer.h>
+#include <asm/tsc.h>
 #include <hilo/math64.h>
 #include <hilo/panic.h>
 #include <hilo/spinlock.h>

@@ -15,17 +15,9 @@
 #define ASM_PGTABLE_H
 
 #include <asm/layout.h>
+#include <asm/pgtable_types.h>
 #include <hilo/compiler.h>
 #include <hilo/types.h>
-
-typedef struct { u64 pte; } pte_t;	/* page table entry: a 4 KiB page */
-typedef struct { u64 pmd; } pmd_t;	/* page directory entry */
-typedef struct { u64 pgd; } pgd_t;	/* PDPT entry */
-typedef u64 pgprot_t;
-
-_Static_assert(sizeof(pte_t) == 8, "PAE entries are 64 bits");
-_Static_assert(sizeof(pmd_t) == 8, "PAE entries are 64 bits");
-_Static_assert(sizeof(pgd_t) == 8, "PAE entries are 64 bits");
 
 #define PTRS_PER_PGD 4
 #define PTRS_PER_PMD 512

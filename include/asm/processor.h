@@ -29,6 +29,12 @@ struct cpuinfo {
 };
 extern struct cpuinfo boot_cpu;
 
+/*
+ * hypervisor_name - CPUID's hypervisor signature ("TCGTCGTCGTCG",
+ * "KVMKVMKVM") written into sig, or "none" (arch/x86/cpu.c).
+ */
+const char *hypervisor_name(char sig[13]);
+
 void cpu_init(void);
 void cpu_print_info(void);
 
@@ -65,13 +71,6 @@ static inline u64 rdmsr(u32 msr)
 static inline void wrmsr(u32 msr, u64 v)
 {
 	__asm__ __volatile__("wrmsr" :: "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
-}
-
-static inline u64 rdtsc(void)
-{
-	u32 lo, hi;
-	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
-	return ((u64)hi << 32) | lo;
 }
 
 static inline unsigned long read_eflags(void)

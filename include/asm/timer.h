@@ -26,12 +26,6 @@ unsigned long pit_set_hz(unsigned int hz);
  */
 unsigned long pit_init(unsigned int hz);
 
-/*
- * tsc_khz - the time-stamp counter's rate, measured against the PIT at
- * boot (pit_calibrate_tsc); until then a generous 4 GHz, so that timeouts
- * counted in TSC cycles are never shorter than meant.
- */
-extern unsigned long tsc_khz;
 /* pit_calibrate_tsc - measure tsc_khz over PIT channel 2.  Boot, interrupts off. */
 void pit_calibrate_tsc(void);
 

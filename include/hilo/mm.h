@@ -138,8 +138,7 @@ void show_buddyinfo(void);
 void zones_init(void);
 void free_pages_boot(unsigned long start_pfn, unsigned long end_pfn);
 void mm_init(void);
-
-/* Zero a highmem page: needs a temporary mapping (mm/highmem.c). */
-void clear_highpage(struct page *page);
+/* How the middle of the direct map is mapped: "2M" or "4K" (mm/init.c). */
+const char *directmap_page_size(void);
 
 #endif

@@ -2,8 +2,8 @@
  * Per-CPU data: one struct percpu per CPU, in an array indexed by CPU
  * number, reached by the running CPU through %fs (asm/percpu.h explains
  * why that is safe without disabling anything).  Subsystems with more
- * state keep their own arrays indexed the same way (the run queues in
- * kernel/sched.c, the timer bases in kernel/timer.c).
+ * state keep their own arrays indexed the same way (the run queues,
+ * struct rq in kernel/sched.h, the timer bases in kernel/timer.c).
  *
  * A task may move to another CPU whenever it can be preempted and its
  * migrate_disable() depth is 0, so a pointer from this_cpu() is only

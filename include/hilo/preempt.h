@@ -39,7 +39,7 @@ static inline int preempt_count(void)
 	return this_cpu_read(preempt_count);
 }
 
-/* Out of line (kernel/sched.c): the count would go below 0.  Panics. */
+/* Out of line (kernel/preempt.c): the count would go below 0.  Panics. */
 void __noreturn preempt_count_underflow(int count, int val);
 
 /*

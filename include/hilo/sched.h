@@ -4,10 +4,11 @@
  * Every flow of control is a task with its own kernel stack: the boot
  * task (pid 0, "boot": start_kernel and the self-tests, on the boot
  * stack), one idle task per CPU ("idle/N", run only when nothing else
- * can) and kernel threads (kthread_create).  Scheduling is round robin
- * over one run queue per CPU: a task runs until it sleeps, yields, or
- * uses up its time slice of SCHED_SLICE_MS (at least one timer tick), and
- * is then preempted on the way out of the timer interrupt.
+ * can) and kernel threads (kthread_create, see hilo/kthread.h).
+ * Scheduling is round robin over one run queue per CPU: a task runs until
+ * it sleeps, yields, or uses up its time slice of SCHED_SLICE_MS (at least
+ * one timer tick), and is then preempted on the way out of the timer
+ * interrupt.
  *
  * Task states:
  *
@@ -26,13 +27,19 @@
  * kmap_local_sched_out(prev) before the register switch (on prev's
  * stack), kmap_local_sched_in(next) after it (on next's), including a
  * thread's first run and its final switch at exit.
+ *
+ * The code: kernel/sched.c (run queues, switching, waking, the tick),
+ * kernel/sched_debug.c (the task list printout, the switch-hook trace),
+ * kernel/preempt.c (the out-of-line half of hilo/preempt.h),
+ * kernel/kthread.c (kernel threads, the task pool); kernel/sched.h is
+ * their private header.
  */
 #ifndef HILO_SCHED_H
 #define HILO_SCHED_H
 
 #include <asm/layout.h>
+#include <asm/pgtable_types.h>
 #include <hilo/compiler.h>
-#include <hilo/highmem.h>
 #include <hilo/list.h>
 #include <hilo/panic.h>
 #include <hilo/percpu.h>
@@ -53,6 +60,18 @@
 /* Task kinds (->flags). */
 #define PF_IDLE     0x0002		/* a CPU's idle task */
 #define PF_KTHREAD  0x0020		/* made by kthread_create */
+
+/*
+ * Each task's stack of kmap_local mappings (mm/highmem.c): idx counts
+ * pushed slots (in steps of KM_INCR), pteval[] remembers each slot's PTE
+ * so the scheduler can tear the mappings down when the task is switched
+ * out and rewrite them when it comes back.  A new task starts with
+ * idx == 0.
+ */
+struct kmap_ctrl {
+	int idx;
+	pte_t pteval[KM_MAX_IDX];
+};
 
 struct task_struct {
 	unsigned long sp;		/* saved esp while switched out */
@@ -176,43 +195,7 @@ void irqentry_exit_cond_resched(struct pt_regs *regs);
 long schedule_timeout(long timeout);
 long schedule_timeout_uninterruptible(long timeout);
 
-/* ---- kernel threads (kernel/kthread.c) ---- */
-
-/*
- * kthread_create - a new kernel thread that will run fn(arg) on its own
- * THREAD_SIZE stack (vmalloc, with guard pages) under the printf-style
- * name, in state TASK_NEW: it runs once kthread_start()ed.  Returns NULL
- * when the task pool or memory runs out.  Not in interrupt context (a
- * panic); it does not sleep, so sched_init() makes the idle task with it.
- */
-struct task_struct *kthread_create(int (*fn)(void *), void *arg,
-				   const char *namefmt, ...) __printf(3, 4);
-
-/* kthread_start - queue a TASK_NEW thread to run.  Any context. */
-void kthread_start(struct task_struct *task);
-
-/* kthread_run - kthread_create, then kthread_start.  Not in interrupts. */
-#define kthread_run(fn, arg, ...) ({                                          \
-	struct task_struct *__k = kthread_create(fn, arg, __VA_ARGS__);      \
-	if (__k)                                                              \
-		kthread_start(__k);                                           \
-	__k; })
-
-/*
- * kthread_exit - end the current kernel thread with status code (as does
- * returning code from its fn).  Only kernel threads exit; preemptible
- * task context.  Never returns.
- */
-void __noreturn kthread_exit(int code);
-
-/*
- * kthread_wait - wait for a kernel thread to exit, free its stack and its
- * task, and return its exit status.  One waiter per thread, never the
- * thread itself.  Task context, may sleep.
- */
-int kthread_wait(struct task_struct *task);
-
-/* ---- introspection ---- */
+/* ---- introspection (kernel/sched_debug.c, kernel/kthread.c) ---- */
 
 /*
  * sched_show_tasks - print the task list: pid, name, state, switches,
@@ -250,18 +233,6 @@ struct sched_hook_event {
 };
 void sched_hook_trace_start(struct sched_hook_event *log, unsigned int size);
 unsigned int sched_hook_trace_stop(void);
-
-/* ---- between kernel/sched.c and kernel/kthread.c ---- */
-
-/* do_task_dead - switch away from the current task for good (kthread_exit). */
-void __noreturn do_task_dead(void);
-
-/*
- * kthread_task_dead - called by the switch that left a dead thread, on
- * the next task's stack: the thread's stack is free, kthread_wait() may
- * reap it.  Preemption disabled.
- */
-void kthread_task_dead(struct task_struct *dead);
 
 /*
  * migrate_disable - keep the current task on this CPU until the matching

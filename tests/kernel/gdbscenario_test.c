@@ -18,6 +18,7 @@
  */
 #include <hilo/highmem.h>
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/mm.h>
 #include <hilo/printk.h>
 #include <hilo/sched.h>

@@ -1,10 +1,14 @@
-/* Shared by the highmem suites: pages that really are highmem. */
+/*
+ * Shared by the highmem suites: pages that really are highmem (and, from
+ * hilo/page_pattern.h, the pattern that proves a mapping shows its page).
+ */
 #ifndef TESTS_HIGHMEM_TEST_UTIL_H
 #define TESTS_HIGHMEM_TEST_UTIL_H
 
 #include <hilo/highmem.h>
 #include <hilo/ktest.h>
 #include <hilo/mm.h>
+#include <hilo/page_pattern.h>
 
 /*
  * A highmem page, or NULL after marking the case skipped: machines with
@@ -80,32 +84,6 @@ static inline struct page *alloc_block_above_4g(struct ktest *t, struct high_blo
 	KTEST_FAIL(t, "no highmem block above 4 GiB in %u allocations", b->n);
 	free_high_blocks(b);
 	return NULL;
-}
-
-/* The pattern word i of a page holds in the tests: unique per frame. */
-static inline u32 page_pattern(const struct page *page, unsigned int i)
-{
-	return (u32)page_to_pfn(page) * 0x9E3779B1u + i;
-}
-
-/* Fill a page with its pattern through a local map. */
-static inline void fill_pattern(struct page *page)
-{
-	u32 *p = kmap_local_page(page);
-
-	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
-		p[i] = page_pattern(page, i);
-	kunmap_local(p);
-}
-
-/* How many words of the mapping at va differ from page's pattern. */
-static inline unsigned int pattern_errors(const volatile u32 *va, const struct page *page)
-{
-	unsigned int bad = 0;
-
-	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
-		bad += va[i] != page_pattern(page, i);
-	return bad;
 }
 
 #endif

@@ -6,8 +6,9 @@
  */
 #include <asm/layout.h>
 #include <asm/pgtable.h>
-#include <hilo/highmem.h>
+#include <hilo/highmem-internal.h>
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/preempt.h>
 #include <hilo/printk.h>
 #include <hilo/sched.h>
@@ -16,15 +17,20 @@
 #include "highmem_test_util.h"
 #include "logbuf.h"
 
-/* The address and PTE of stack position pos (0-based) on this CPU. */
+/* The fixmap slot, address and PTE of stack position pos (0-based) on this CPU. */
+static int slot_of(int pos)
+{
+	return kmap_local_slot(pos, smp_processor_id());
+}
+
 static unsigned long slot_addr(int pos)
 {
-	return __fix_to_virt(FIX_KMAP_BEGIN + pos + KM_MAX_IDX * smp_processor_id());
+	return kmap_local_slot_addr(slot_of(pos));
 }
 
 static pte_t slot_pte(int pos)
 {
-	return ptep_get(kmap_slot_pte(pos + KM_MAX_IDX * smp_processor_id()));
+	return ptep_get(kmap_slot_pte(slot_of(pos)));
 }
 
 KTEST(kmap_local, address_pte_and_pteval_follow_the_stack)
@@ -115,7 +121,7 @@ KTEST_EXPECT_PANIC(kmap_local, map_into_dirty_slot_panics, "is already mapped")
 	struct page *page = alloc_page(GFP_HIGHUSER);
 	int next = current->kmap_ctrl.idx + KM_INCR - 1;
 
-	set_pte(kmap_slot_pte(next + KM_MAX_IDX * smp_processor_id()),
+	set_pte(kmap_slot_pte(slot_of(next)),
 		pfn_pte(page_to_pfn(page), PAGE_KERNEL));
 	kmap_local_page(page);
 }
@@ -185,7 +191,7 @@ KTEST_EXPECT_PANIC(kmap_local, stray_pte_in_unused_slot_panics, "has PTE")
 	struct page *page = alloc_page(GFP_HIGHUSER);
 
 	/* Dirty a slot far above the stack top; the next map checks them all. */
-	set_pte(kmap_slot_pte(KM_MAX_IDX - 1 + KM_MAX_IDX * smp_processor_id()),
+	set_pte(kmap_slot_pte(slot_of(KM_MAX_IDX - 1)),
 		pfn_pte(page_to_pfn(page), PAGE_KERNEL));
 	kmap_local_page(page);
 }

@@ -7,8 +7,9 @@
 #include <asm/irq.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
-#include <hilo/highmem.h>
+#include <hilo/highmem-internal.h>
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/preempt.h>
 #include <hilo/sched.h>
 #include <hilo/timer.h>

@@ -13,6 +13,7 @@
 #include <asm/irq.h>
 #include <asm/layout.h>
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/preempt.h>
 #include <hilo/sched.h>
 #include <hilo/timer.h>

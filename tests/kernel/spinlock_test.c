@@ -13,6 +13,7 @@
  * RACE_SECONDS pass, which fails the case).
  */
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/preempt.h>
 #include <hilo/sched.h>
 #include <hilo/spinlock.h>

@@ -6,6 +6,7 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/sched.h>
 #include <hilo/vmalloc.h>
 #include "highmem_test_util.h"

@@ -10,6 +10,7 @@
  * count every timeout: the count must stay 0.
  */
 #include <hilo/ktest.h>
+#include <hilo/kthread.h>
 #include <hilo/mutex.h>
 #include <hilo/percpu.h>
 #include <hilo/preempt.h>

@@ -90,7 +90,7 @@ def task_label(task):
 
 
 def task_state_name(state):
-    """The name of a TASK_* state, as kernel/sched.c's task_state_name()."""
+    """The name of a TASK_* state, as kernel/sched_debug.c's task_state_name()."""
     names = {"TASK_RUNNING": "running", "TASK_UNINTERRUPTIBLE": "sleeping",
              "TASK_NEW": "new", "TASK_DEAD": "dead"}
     lay = layout()
@@ -98,7 +98,7 @@ def task_state_name(state):
                 f"?{state:#x}")
 
 
-# The switch path (kernel/sched.c, mm/highmem.c): between the outgoing
+# The switch path (kernel/sched.c, mm/kmap_local.c): between the outgoing
 # task's kmap_local_sched_out and the incoming one's kmap_local_sched_in,
 # current's slots are legitimately torn down.
 SWITCH_PATH = ("context_switch", "sched_switch_out", "kmap_local_sched_out",
