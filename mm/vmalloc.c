@@ -123,18 +123,33 @@ void *vmap(struct page **pages, unsigned int n)
 	return (void *)a->addr;
 }
 
-/* Clear the area's PTEs and flush it; the descriptor stays the caller's. */
+/*
+ * Unmap the area and flush it from every CPU's TLB; only then free its
+ * pages (free_pages), so that no CPU can still write to a page through a
+ * stale translation once it has a new owner.  Until the flush each PTE
+ * keeps its frame with the present bit cleared (the CPU ignores the rest
+ * of a non-present entry), which is where the second pass finds the
+ * page.  The descriptor stays the caller's.  Task context, interrupts on
+ * (the flush is an IPI).
+ */
 static void unmap_area(struct vm_struct *a, bool free_pages)
 {
-	for (unsigned long va = a->addr; va < a->addr + a->size; va += PAGE_SIZE) {
-		pte_t *pte = kernel_pte(va);
-		pte_t old = ptep_get(pte);
+	unsigned long va;
 
-		pte_clear(pte);
-		if (free_pages && pte_present(old))
-			__free_page(pfn_to_page((unsigned long)pte_pfn(old)));
+	for (va = a->addr; va < a->addr + a->size; va += PAGE_SIZE) {
+		pte_t *pte = kernel_pte(va);
+
+		set_pte(pte, __pte(pte_val(ptep_get(pte)) & ~_PAGE_PRESENT));
 	}
 	flush_tlb_kernel_range(a->addr, a->addr + a->size);
+	for (va = a->addr; va < a->addr + a->size; va += PAGE_SIZE) {
+		pte_t *pte = kernel_pte(va);
+		u64 old = pte_val(ptep_get(pte));
+
+		pte_clear(pte);
+		if (free_pages && old)
+			__free_page(pfn_to_page((unsigned long)pte_pfn(__pte(old))));
+	}
 }
 
 void vunmap(const void *addr)

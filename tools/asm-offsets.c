@@ -4,11 +4,13 @@
  * Makefile turns each "->NAME value" marker into $(BUILD)/include/
  * asm-offsets.inc (NASM %define) and asm-offsets.py (Python).
  */
+#include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/layout.h>
 #include <asm/pgtable.h>
 #include <asm/ptrace.h>
 #include <asm/qemu.h>
+#include <asm/smpboot.h>
 #include <asm/traps.h>
 #include <hilo/mm.h>
 #include <hilo/multiboot.h>
@@ -92,6 +94,19 @@ void asm_offsets(void)
 	DEFINE(__KERNEL_DS, __KERNEL_DS);
 	DEFINE(__KERNEL_PERCPU, __KERNEL_PERCPU);
 	DEFINE(IDT_STUB_VECTORS, IDT_STUB_VECTORS);
+	DEFINE(IDT_ENTRIES, IDT_ENTRIES);
+	DEFINE(FIRST_SYSTEM_VECTOR, FIRST_SYSTEM_VECTOR);
+	DEFINE(TRAMPOLINE_PARAMS, TRAMPOLINE_PARAMS);
+	DEFINE(TRAMPOLINE_PDPT, TRAMPOLINE_PDPT);
+	DEFINE(TRAMPOLINE_DS, TRAMPOLINE_DS);
+	DEFINE(TP_GDT_LIMIT, __builtin_offsetof(struct trampoline_params, gdt_limit));
+	DEFINE(TP_FAR_OFFSET, __builtin_offsetof(struct trampoline_params, far_offset));
+	DEFINE(TP_CR4, __builtin_offsetof(struct trampoline_params, cr4));
+	DEFINE(TP_EFER_NXE, __builtin_offsetof(struct trampoline_params, efer_nxe));
+	DEFINE(TP_STACK, __builtin_offsetof(struct trampoline_params, stack));
+	DEFINE(TP_KERNEL_CR3, __builtin_offsetof(struct trampoline_params, kernel_cr3));
+	DEFINE(TP_CPU, __builtin_offsetof(struct trampoline_params, cpu));
+	DEFINE(TP_ENTRY, __builtin_offsetof(struct trampoline_params, entry));
 	DEFINE(PT_EIP, __builtin_offsetof(struct pt_regs, eip));
 	page_bits();
 	gdb_offsets();

@@ -1,10 +1,10 @@
 /*
  * The IDT, shared by every CPU: an interrupt gate to the entry stub of
- * each exception and PIC vector (arch/x86/entry.asm), and for the double
+ * each exception, PIC and APIC vector (arch/x86/entry.asm), and for the double
  * fault a task gate, so that it runs on a stack of its own even when the
- * kernel stack is what failed.  The vectors above the stubs stay zero
- * (no gate): an int to one of them is a general protection fault whose
- * report names the IDT vector.
+ * kernel stack is what failed.  The vectors between the PIC's and the
+ * APIC's stay zero (no gate): an int to one of them is a general
+ * protection fault whose report names the IDT vector.
  */
 #include <asm/desc.h>
 #include <asm/traps.h>
@@ -14,8 +14,9 @@ u64 idt_table[IDT_ENTRIES] __aligned(8);
 /* idt_init - see asm/desc.h.  Boot CPU, before idt_load(). */
 void idt_init(void)
 {
-	for (unsigned int v = 0; v < IDT_STUB_VECTORS; v++)
-		idt_table[v] = idt_gate(__KERNEL_CS, trap_stubs[v], DESC_INTR_GATE);
+	for (unsigned int v = 0; v < IDT_ENTRIES; v++)
+		if (trap_stubs[v])
+			idt_table[v] = idt_gate(__KERNEL_CS, trap_stubs[v], DESC_INTR_GATE);
 	idt_table[X86_TRAP_DF] = idt_gate(__DOUBLEFAULT_TSS, 0, DESC_TASK_GATE);
 }
 

@@ -13,6 +13,7 @@
  * followed (from panic_regs()) by show_regs() and the backtrace of the
  * trapped code.  #BP logs and returns; NMI logs and returns.
  */
+#include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/irq.h>
 #include <asm/processor.h>
@@ -236,6 +237,8 @@ void do_trap(struct pt_regs *regs)
 		desc->handler(regs, desc);
 	} else if (regs->vector < IDT_STUB_VECTORS) {
 		do_irq(regs);
+	} else if (regs->vector >= FIRST_SYSTEM_VECTOR && regs->vector < IDT_ENTRIES) {
+		do_system_vector(regs);
 	} else {
 		panic_regs(regs, "do_trap: no stub has vector %u: the frame is corrupt",
 			   regs->vector);
@@ -269,8 +272,10 @@ static void snprint_vector(char *buf, size_t size, u32 vector)
 	if (vector < NR_EXCEPTION_VECTORS)
 		snprintf(buf, size, "%s %s", trap_desc(vector)->mnemonic,
 			 trap_desc(vector)->name);
-	else
+	else if (vector < IDT_STUB_VECTORS)
 		snprintf(buf, size, "IRQ %u", vector - IRQ0_VECTOR);
+	else
+		snprintf(buf, size, "APIC vector %#x", vector);
 }
 
 /*

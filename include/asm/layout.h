@@ -5,7 +5,7 @@
  * header by tools/asm-offsets.c: never write one of them twice.
  *
  *   0xFFFFFFFF +---------------------------+
- *              | fixmap (kmap_local slots) |  FIXADDR_TOP = 0xFFFFF000
+ *              | fixmap (kmap_local, APIC)  |  FIXADDR_TOP = 0xFFFFF000
  *              +---------------------------+
  *              | pkmap pool (LAST_PKMAP)   |  PKMAP_BASE, one page table
  *              +---------------------------+
@@ -66,7 +66,8 @@
 #define FIX_HOLE        0
 #define FIX_KMAP_BEGIN  1
 #define FIX_KMAP_END    (FIX_KMAP_BEGIN + KM_MAX_IDX * NR_CPUS - 1)
-#define __end_of_fixed_addresses (FIX_KMAP_END + 1)
+#define FIX_APIC_BASE   (FIX_KMAP_END + 1)	/* the local APIC, uncached */
+#define __end_of_fixed_addresses (FIX_APIC_BASE + 1)
 #define FIXADDR_SIZE    (__end_of_fixed_addresses * PAGE_SIZE)
 #define FIXADDR_START   (FIXADDR_TOP - FIXADDR_SIZE + PAGE_SIZE)
 #define __fix_to_virt(i) (FIXADDR_TOP - ((unsigned long)(i) << PAGE_SHIFT))

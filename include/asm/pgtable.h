@@ -54,6 +54,7 @@ extern u64 __supported_pte_mask;
 #define PAGE_KERNEL_RO    __PAGE_KERNEL_RO		/* rodata */
 #define PAGE_KERNEL_EXEC  (__PAGE_KERNEL_RO & ~_PAGE_NX) /* text: ro, exec */
 #define PAGE_KERNEL_LARGE (__PAGE_KERNEL | _PAGE_PSE)
+#define PAGE_KERNEL_NOCACHE (__PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT) /* device registers */
 #define _PAGE_TABLE       (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 
 static inline unsigned int pgd_index(unsigned long va) { return va >> PGDIR_SHIFT; }

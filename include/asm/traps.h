@@ -69,9 +69,13 @@ void trap_init(void);
  */
 void do_trap(struct pt_regs *regs);
 
-/* The entry stubs, one per vector below IDT_STUB_VECTORS (entry.asm). */
+/*
+ * The entry stubs (entry.asm): one per vector below IDT_STUB_VECTORS (the
+ * exceptions and the PIC IRQs) and per system vector of the APIC
+ * (FIRST_SYSTEM_VECTOR and up, asm/apic.h); 0 for the vectors between.
+ */
 #define IDT_STUB_VECTORS (IRQ0_VECTOR + NR_IRQS)
-extern const unsigned long trap_stubs[IDT_STUB_VECTORS];
+extern const unsigned long trap_stubs[IDT_ENTRIES];
 
 /*
  * int3_set_hook - have every #BP call hook(regs) (after the log line),

@@ -61,7 +61,7 @@ extern unsigned long tsc_khz;
 /* tsc_delay_us - busy-wait at least us microseconds.  Any context. */
 static inline void tsc_delay_us(unsigned long us)
 {
-	u64 start = rdtsc(), cycles = (u64)us * tsc_khz / 1000;
+	u64 start = rdtsc(), cycles = (u64)us * (tsc_khz / 1000);
 
 	while (rdtsc() - start < cycles)
 		cpu_relax();

@@ -37,7 +37,12 @@ static inline bool cpu_online(unsigned int cpu)
 
 static inline unsigned int num_online_cpus(void)
 {
-	return (unsigned int)__builtin_popcount(READ_ONCE(cpu_online_mask));
+	cpumask_t mask = READ_ONCE(cpu_online_mask);
+	unsigned int n = 0;
+
+	for (; mask; mask &= mask - 1)
+		n++;
+	return n;
 }
 
 #define for_each_online_cpu(cpu)                                              \
@@ -67,6 +72,16 @@ void on_each_cpu(void (*func)(void *info), void *info, bool wait);
 
 /* smp_send_reschedule - make cpu look at need_resched now (an IPI).  Any context. */
 void smp_send_reschedule(unsigned int cpu);
+
+/* smp_call_ipis - call-function requests cpu has received since boot. */
+unsigned long smp_call_ipis(unsigned int cpu);
+
+/* The call-function IPI's handler (kernel/smp.c), interrupt context. */
+void generic_smp_call_function_interrupt(void);
+
+/* The architecture's IPIs (arch/x86/smpboot.c).  Any context. */
+void arch_send_call_function_ipi(unsigned int cpu);
+void arch_send_reschedule_ipi(unsigned int cpu);
 #endif
 
 #endif
