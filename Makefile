@@ -55,7 +55,7 @@ KERNEL   := $(BUILD)/kernel.elf
 KERNEL_DEBUG := $(BUILD)/debug/kernel.elf
 ISO      := $(BUILD)/hilo.iso
 
-.PHONY: all iso run test debug bench check clean help deps
+.PHONY: all iso run test debug bench check clean help deps host-test fuzz
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm \
@@ -155,9 +155,51 @@ $(ISO): $(KERNEL) tools/grub.cfg
 run: all $(if $(filter iso,$(BOOT)),iso)
 	$(Q)tools/run
 
-# The whole test matrix (see tests/matrix).
-test: all iso
+# The whole test matrix (see tests/matrix), after the host unit tests.
+test: all iso host-test
 	$(Q)$(PYTHON) tests/host/runner.py
+
+# Host tests of the pure kernel code: the firmware-table parsers
+# (arch/x86/acpi.c, mptable.c, smp_parse.c) built for the host with clang,
+# ASan and UBSan, against a fake physical memory (tests/host/smp_*.c).
+# `make fuzz` runs each libFuzzer target for FUZZ_S seconds; the corpora
+# grow under $(BUILD)/host/corpus/, seeded from tests/host/corpus/.
+HOST_CC     ?= clang
+FUZZ_S      ?= 30
+HOST_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer \
+               -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+               -Wmissing-prototypes -Wvla -Wcast-align -Iinclude -Itests/host
+HOST_PARSERS := arch/x86/acpi.c arch/x86/mptable.c arch/x86/smp_parse.c
+HOST_DEPS    := $(HOST_PARSERS) tests/host/smp_fakemem.c tests/host/smp_fakemem.h \
+                include/asm/smp_config.h include/hilo/types.h
+FUZZERS      := madt mptable
+
+$(BUILD)/host/smp_config_test: tests/host/smp_config_test.c $(HOST_DEPS) | $(BUILD)/.deps
+	$(call quiet,HOSTCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+
+$(BUILD)/host/fuzz_%: tests/host/fuzz_%.c tests/host/fuzz_smp.h $(HOST_DEPS) | $(BUILD)/.deps
+	$(call quiet,HOSTCC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@
+
+host-test: $(BUILD)/host/smp_config_test
+	$(Q)$<
+
+fuzz: $(patsubst %,$(BUILD)/host/fuzz_%,$(FUZZERS))
+	$(Q)for f in $(FUZZERS); do \
+		mkdir -p $(BUILD)/host/corpus/$$f $(BUILD)/host/artifacts && \
+		echo "  FUZZ    $$f ($(FUZZ_S) s)" && \
+		$(BUILD)/host/fuzz_$$f -max_total_time=$(FUZZ_S) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/host/artifacts/$$f- \
+			$(BUILD)/host/corpus/$$f tests/host/corpus/$$f \
+			> $(BUILD)/host/fuzz_$$f.log 2>&1 || \
+			{ tail -n 40 $(BUILD)/host/fuzz_$$f.log; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^Done' $(BUILD)/host/fuzz_$$f.log | \
+			sed 's/^/          /'; \
+	done
 
 # The benchmarks (tools/bench, docs/bench.md): boot the plain kernel with
 # bench=* in both direct-map modes (2 MiB, 4 KiB), ROUNDS=3 times each;
@@ -183,7 +225,9 @@ help:
 	@echo '  all      build $(BUILD)/kernel.elf and the test build $(BUILD)/debug/kernel.elf (each + .sym, .asm)'
 	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
-	@echo '  test     run the whole test matrix (tests/matrix)'
+	@echo '  test     run host-test, then the whole test matrix (tests/matrix)'
+	@echo '  host-test host unit tests of the firmware-table parsers (clang, ASan, UBSan)'
+	@echo '  fuzz     run each parser fuzzer (libFuzzer) for FUZZ_S seconds (default 30)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
 	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'
 	@echo '  check    reject deprecated kmap()/kmap_atomic() uses outside mm/ and tests/'
@@ -193,4 +237,5 @@ help:
 	@echo '           BOOT=kernel|iso CMDLINE="..." KERNEL=path TIMEOUT=s BUILD=$(BUILD) V=1'
 	@echo '           DEBUG_KERNEL=plain|debug (make debug: which kernel build)'
 	@echo '           BENCH=glob ROUNDS=n (make bench)'
+	@echo '           HOST_CC=$(HOST_CC) FUZZ_S=$(FUZZ_S) (make host-test, make fuzz)'
 
