@@ -7,6 +7,7 @@
 #include <asm/desc.h>
 #include <asm/processor.h>
 #include <asm/qemu.h>
+#include <asm/smpboot.h>
 #include <asm/traps.h>
 #include <hilo/bench.h>
 #include <hilo/cmdline.h>
@@ -45,8 +46,10 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	cpu_print_info();
 	trap_init();
 	mm_init();
+	smp_prepare_boot_cpu();	/* the CPUs, this one's local APIC */
 	sched_init();		/* from here on this code is task 0, "boot" */
 	local_irq_enable();	/* the tick starts: tasks are preempted */
+	smp_boot_cpus();
 
 	if (cmdline_get("bench"))	/* benchmarks instead of the self-tests */
 		qemu_exit(bench_run_all(cmdline_get("bench")));

@@ -338,24 +338,32 @@ void scheduler_tick(void)
 /* ---- boot ---- */
 
 /*
- * idle_fn - a CPU's idle task: halt until an interrupt.  Whatever becomes
- * runnable was woken by an interrupt, whose return path preempts us.
+ * cpu_idle - the idle loop: run whatever is queued, else halt until an
+ * interrupt.  need_resched is tested with interrupts off and the halt is
+ * "sti; hlt", whose one-instruction interrupt shadow means a wake-up IPI
+ * that arrives after the test still ends the halt.
  */
-static int idle_fn(void *unused)
+void cpu_idle(void)
 {
 	for (;;) {
-		if (need_resched())
+		local_irq_disable();
+		if (need_resched()) {
+			local_irq_enable();
 			schedule();
-		else
-			halt();
+		} else {
+			safe_halt();
+		}
 	}
-	return 0;
 }
 
-/* sched_init - see hilo/sched.h. */
-void sched_init(void)
+static int idle_fn(void *unused)
 {
-	unsigned int cpu = smp_processor_id();
+	cpu_idle();
+}
+
+/* sched_init_cpu - see hilo/sched.h. */
+struct task_struct *sched_init_cpu(unsigned int cpu)
+{
 	struct rq *rq = cpu_rq(cpu);
 	struct task_struct *idle;
 
@@ -364,11 +372,20 @@ void sched_init(void)
 	INIT_LIST_HEAD(&rq->queue);
 	idle = kthread_create(idle_fn, NULL, "idle/%u", cpu);
 	if (!idle)
-		panic("sched_init: no memory for CPU %u's idle task", cpu);
+		panic("sched_init_cpu: no memory for CPU %u's idle task", cpu);
 	idle->flags |= PF_IDLE;
 	idle->state = TASK_RUNNING;
 	idle->on_rq = true;
+	idle->cpu = cpu;
 	rq->idle = idle;
+	return idle;
+}
+
+/* sched_init - see hilo/sched.h. */
+void sched_init(void)
+{
+	struct task_struct *idle = sched_init_cpu(0);
+
 	timer_init();
 	pr_info("sched: round robin, slices of %lu ticks (%u ms at %u Hz); boot task pid %d, idle task pid %d\n",
 		slice_ticks(), sched_slice_ms, timer_hz(),

@@ -74,9 +74,9 @@ void timer_init(void)
 		spin_lock_init(&timer_bases[cpu].lock);
 		INIT_LIST_HEAD(&timer_bases[cpu].pending);
 	}
-	pit_calibrate_tsc();
-	set_tick_rate((unsigned int)hz, pit_init((unsigned int)hz));
-	pr_info("timer: PIT tick at %u Hz (period %lu ns)\n", timer_hz(), tick_nsec());
+	set_tick_rate((unsigned int)hz, tick_init((unsigned int)hz));
+	pr_info("timer: %s tick at %u Hz (period %lu ns)\n", tick_source_name(),
+		timer_hz(), tick_nsec());
 }
 
 /* timer_set_hz - see hilo/timer.h. */
@@ -84,7 +84,7 @@ void timer_set_hz(unsigned int hz)
 {
 	if (!hz_valid(hz))
 		panic("timer_set_hz: %u Hz is outside %u..%u", hz, HZ_MIN, HZ_MAX);
-	set_tick_rate(hz, pit_set_hz(hz));
+	set_tick_rate(hz, tick_set_hz(hz));
 }
 
 /* timer_setup - see hilo/timer.h. */

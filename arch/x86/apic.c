@@ -110,6 +110,13 @@ bool lapic_wakeup_cpu(u32 apicid, u32 start_page)
 	return (apic_read_esr() & 0xEF) == 0;
 }
 
+/* lapic_park_cpu - see asm/apic.h. */
+void lapic_park_cpu(u32 apicid)
+{
+	apic_icr_write(APIC_DM_INIT | APIC_INT_LEVELTRIG | APIC_INT_ASSERT, apicid);
+	wait_icr_idle();
+}
+
 /*
  * lapic_setup_cpu - see asm/apic.h.  The boot CPU keeps LINT0 as ExtINT,
  * through which the 8259 PICs still reach it, and LINT1 as NMI; the
@@ -149,15 +156,26 @@ static void lapic_timer_calibrate(void)
 		      0xFFFFFFFFu - left, TIMER_CALIBRATE_US);
 }
 
+/* The initial count of a periodic timer at hz, rounded to nearest. */
+static u32 lapic_timer_count(unsigned int hz)
+{
+	return (lapic_timer_rate + hz / 2) / hz;
+}
+
+/* lapic_timer_period_ns - see asm/apic.h. */
+unsigned long lapic_timer_period_ns(unsigned int hz)
+{
+	return (unsigned long)div_u64((u64)lapic_timer_count(hz) * 1000000000u,
+				      lapic_timer_rate);
+}
+
 /* lapic_timer_start - see asm/apic.h. */
 unsigned long lapic_timer_start(unsigned int hz)
 {
-	u32 count = (lapic_timer_rate + hz / 2) / hz;
-
 	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
 	apic_write(APIC_LVTT, APIC_LVT_PERIODIC | LOCAL_TIMER_VECTOR);
-	apic_write(APIC_TMICT, count);
-	return (unsigned long)div_u64((u64)count * 1000000000u, lapic_timer_rate);
+	apic_write(APIC_TMICT, lapic_timer_count(hz));
+	return lapic_timer_period_ns(hz);
 }
 
 /* ---- system vectors ---- */

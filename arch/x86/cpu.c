@@ -4,6 +4,7 @@
  * bits with PSE-36 and 32 without (QEMU's qemu32 really drops bit 32 up).
  */
 #include <asm/processor.h>
+#include <asm/timer.h>
 #include <hilo/printk.h>
 #include <hilo/string.h>
 
@@ -79,6 +80,8 @@ void cpu_init(void)
 		c->virt_bits = 32;
 	}
 	cpu_read_names(c, max_ext);
+	if (c->tsc)
+		pit_calibrate_tsc();	/* tsc_khz: timeouts, the APIC timer */
 }
 
 /** cpu_print_info - one boot line naming the CPU and the features hilo uses. */

@@ -29,6 +29,7 @@
 #include <asm/processor.h>
 #include <asm/smp_config.h>
 #include <asm/smpboot.h>
+#include <asm/timer.h>
 #include <asm/tsc.h>
 #include <hilo/cmdline.h>
 #include <hilo/panic.h>
@@ -98,6 +99,7 @@ static struct trampoline_params *trampoline_setup(void)
 	char *page = __va(TRAMPOLINE_PHYS);
 	struct trampoline_params *tp = (void *)(page + TRAMPOLINE_PARAMS);
 	u64 *pdpt = (u64 *)(page + TRAMPOLINE_PDPT);
+	u64 *pd = (u64 *)(page + TRAMPOLINE_PD);
 
 	if (len > TRAMPOLINE_PARAMS)
 		panic("smpboot: the trampoline code (%zu bytes) overlaps its parameters at %#x",
@@ -115,9 +117,11 @@ static struct trampoline_params *trampoline_setup(void)
 	tp->efer_nxe = boot_cpu.nx && (rdmsr(MSR_EFER) & EFER_NXE);
 	tp->kernel_cr3 = __pa(swapper_pg_dir);
 	tp->entry = (u32)secondary_startup;
-	/* Entries 0 and 3: the kernel's page directory, at 0 and at PAGE_OFFSET. */
+	/* The identity-mapped first 2 MiB, and the kernel at PAGE_OFFSET. */
+	memset(pd, 0, PAGE_SIZE);
+	pd[0] = _PAGE_PRESENT | _PAGE_RW | _PAGE_PSE;
 	memset(pdpt, 0, 4 * sizeof(u64));
-	pdpt[0] = pgd_val(swapper_pg_dir[3]);
+	pdpt[0] = (TRAMPOLINE_PHYS + TRAMPOLINE_PD) | _PAGE_PRESENT;
 	pdpt[3] = pgd_val(swapper_pg_dir[3]);
 	return tp;
 }

@@ -10,10 +10,9 @@
 ;
 ;   real mode       lgdt the block's flat GDT, set CR0.PE, far jump to
 ;   protected mode  flat segments; CR4 and EFER.NXE as the boot CPU has
-;                   them; CR3 = the block's PDPT, whose entries 0 and 3
-;                   both point at the kernel's page directory, so the
-;                   trampoline page is mapped at its physical address and
-;                   the kernel at PAGE_OFFSET; CR0.PG
+;                   them; CR3 = the block's PDPT, which maps the first
+;                   2 MiB at their physical address (executable) and the
+;                   kernel's page directory at PAGE_OFFSET; CR0.PG
 ;   paging          esp = the top of the AP's idle stack, jump to
 ;                   secondary_startup in the kernel's text
 ;   higher half     CR3 = the kernel's own PDPT (no identity map any

@@ -90,12 +90,16 @@ void lapic_send_ipi(u32 apicid, u32 vector);
  */
 bool lapic_wakeup_cpu(u32 apicid, u32 start_page);
 
+/* lapic_park_cpu - INIT the CPU with APIC ID apicid: it waits for a STARTUP. */
+void lapic_park_cpu(u32 apicid);
+
 /*
  * lapic_timer_start - the calling CPU's APIC timer in periodic mode, hz
  * interrupts a second on LOCAL_TIMER_VECTOR.  Returns the real period in
- * nanoseconds.  Interrupts may be on.
+ * nanoseconds (lapic_timer_period_ns).  Interrupts may be on.
  */
 unsigned long lapic_timer_start(unsigned int hz);
+unsigned long lapic_timer_period_ns(unsigned int hz);
 
 /*
  * do_system_vector - a trap on a vector of FIRST_SYSTEM_VECTOR and above

@@ -89,6 +89,8 @@ static inline unsigned long read_ebp(void)
 
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
 static inline void halt(void)      { __asm__ __volatile__("hlt" ::: "memory"); }
+/* safe_halt - enable interrupts and halt: no interrupt slips in between (sti's shadow). */
+static inline void safe_halt(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
 static inline void local_irq_disable(void) { __asm__ __volatile__("cli" ::: "memory"); }
 static inline void local_irq_enable(void)  { __asm__ __volatile__("sti" ::: "memory"); }
 

@@ -2,13 +2,18 @@
  * Starting the application processors (arch/x86/smpboot.c, the real-mode
  * entry in arch/x86/trampoline.asm).
  *
- * The trampoline page, TRAMPOLINE_PHYS, lies in the first MiB, which
- * memblock keeps reserved (never handed to the page allocator): a STARTUP
- * IPI can only name a page below 1 MiB.  Its layout:
+ * The trampoline's two pages, from TRAMPOLINE_PHYS, lie in the first
+ * MiB, which memblock keeps reserved (never handed to the page
+ * allocator): a STARTUP IPI can only name a page below 1 MiB.  Layout:
  *
- *   0x000  the code (trampoline_start .. trampoline_end)
- *   0x200  struct trampoline_params, filled in for each AP
- *   0x300  the PDPT the AP turns paging on with (32-byte aligned)
+ *   0x0000  the code (trampoline_start .. trampoline_end)
+ *   0x0200  struct trampoline_params, filled in for each AP
+ *   0x0300  the PDPT the AP turns paging on with (32-byte aligned):
+ *           entry 0 the page directory below, entry 3 the kernel's
+ *   0x1000  a page directory whose one entry maps physical 0..2 MiB at
+ *           0 with a 2 MiB page: the trampoline must stay executable for
+ *           the instructions right after paging comes on, and the
+ *           kernel's direct map of it is no-execute
  */
 #ifndef ASM_SMPBOOT_H
 #define ASM_SMPBOOT_H
@@ -16,6 +21,8 @@
 #define TRAMPOLINE_PHYS   0x8000
 #define TRAMPOLINE_PARAMS 0x200
 #define TRAMPOLINE_PDPT   0x300
+#define TRAMPOLINE_PD     0x1000
+#define TRAMPOLINE_SIZE   0x2000
 #define TRAMPOLINE_CS     0x08		/* the selectors of the block's GDT */
 #define TRAMPOLINE_DS     0x10
 

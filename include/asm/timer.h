@@ -26,6 +26,22 @@ unsigned long pit_set_hz(unsigned int hz);
  */
 unsigned long pit_init(unsigned int hz);
 
+/*
+ * The tick source (arch/x86/tick.c): each CPU's APIC timer when the boot
+ * CPU's local APIC is in use, else the PIT on the boot CPU alone.
+ *
+ * tick_init - start the boot CPU's tick at hz; returns the real period
+ * in nanoseconds.  Boot, interrupts off.
+ * tick_set_hz - change every online CPU's tick to hz; returns the period.
+ * Task context, interrupts on (the other CPUs are told by IPI).
+ * tick_start_secondary - start an AP's tick at the current rate.
+ * tick_source_name - "APIC timer" or "PIT", for the log.
+ */
+unsigned long tick_init(unsigned int hz);
+unsigned long tick_set_hz(unsigned int hz);
+void tick_start_secondary(void);
+const char *tick_source_name(void);
+
 /* pit_calibrate_tsc - measure tsc_khz over PIT channel 2.  Boot, interrupts off. */
 void pit_calibrate_tsc(void);
 

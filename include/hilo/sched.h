@@ -131,6 +131,15 @@ extern struct task_struct init_task;
 void sched_init(void);
 
 /*
+ * sched_init_cpu - set up CPU cpu's run queue and create its idle task
+ * (pid order: the boot CPU's first), which the CPU starts on.  Boot.
+ */
+struct task_struct *sched_init_cpu(unsigned int cpu);
+
+/* cpu_idle - a CPU's idle loop (its idle task's body).  Never returns. */
+void __noreturn cpu_idle(void);
+
+/*
  * schedule - give up the CPU.  If the current task's state is not
  * TASK_RUNNING it sleeps until wake_up_process(); otherwise it goes to
  * the back of the run queue.  Task context, preemptible: panics

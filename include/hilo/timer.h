@@ -1,7 +1,8 @@
 /*
  * Time: the periodic timer tick, jiffies, timers and msleep.
  *
- * The tick comes from the PC's PIT (arch/x86/pit.c) at hz ticks a second:
+ * The tick comes from each CPU's local APIC timer, or from the PIT on a
+ * CPU without one (arch/x86/tick.c), at hz ticks a second:
  * hz= on the command line (default HZ_DEFAULT), or timer_set_hz() at run
  * time (tests raise it to make preemption frequent).  Each tick advances
  * jiffies, runs the expired timers, and charges the running task a tick
