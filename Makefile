@@ -48,8 +48,10 @@ ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
 # Two kernels from the same sources: $(BUILD)/kernel.elf, what `make run`
 # boots, and $(BUILD)/debug/kernel.elf, the test build, with the kmap
 # debug options (guard slots between local maps, real local mappings for
-# lowmem pages).  tests/matrix says which configuration boots which.
-DEBUG_CFLAGS := -DCONFIG_DEBUG_KMAP_LOCAL -DCONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP
+# lowmem pages, `noshootdown` honoured for the runner's self-check).
+# tests/matrix says which configuration boots which.
+DEBUG_CFLAGS := -DCONFIG_DEBUG_KMAP_LOCAL -DCONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP \
+                -DCONFIG_DEBUG_TLB_SHOOTDOWN
 
 KERNEL   := $(BUILD)/kernel.elf
 KERNEL_DEBUG := $(BUILD)/debug/kernel.elf
