@@ -4,6 +4,7 @@
 Run: python3 -m unittest tests/host/test_runner.py  (from the repository root).
 """
 
+import ast
 import os
 import sys
 import tempfile
@@ -401,6 +402,44 @@ class MatrixFile(unittest.TestCase):
                     "a kernel 1G max 9 ktap\na kernel 1G max 9 ktap\n"):
             with self.subTest(bad), self.assertRaises(MatrixError):
                 self.parse(bad)
+
+
+class GdbPackage(unittest.TestCase):
+    """tools/gdb/hilo_gdb: its modules import one another without a cycle,
+    at the top of each file, and load() reloads them in an order where each
+    comes after those it imports."""
+    PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "tools", "gdb", "hilo_gdb")
+
+    def imports(self):
+        """{module: {package modules it imports}}, and the nested imports."""
+        graph, nested = {}, []
+        for name in os.listdir(self.PACKAGE):
+            if not name.endswith(".py") or name == "__init__.py":
+                continue
+            with open(os.path.join(self.PACKAGE, name)) as f:
+                tree = ast.parse(f.read())
+            module = name[:-3]
+            graph[module] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.level == 1:
+                    graph[module] |= ({node.module} if node.module
+                                      else {a.name for a in node.names})
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and node not in tree.body:
+                    nested.append(f"{module}:{node.lineno}")
+        return graph, nested
+
+    def test_no_cycle_and_load_order(self):
+        graph, nested = self.imports()
+        self.assertEqual(nested, [])
+        with open(os.path.join(self.PACKAGE, "__init__.py")) as f:
+            tree = ast.parse(f.read())
+        order = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                     and any(getattr(t, "id", "") == "MODULES" for t in n.targets))
+        self.assertEqual(sorted(order), sorted(graph))
+        for i, module in enumerate(order):
+            with self.subTest(module):
+                self.assertLessEqual(graph[module], set(order[:i]))
 
 
 if __name__ == "__main__":
