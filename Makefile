@@ -19,6 +19,8 @@ ACCEL    ?= tcg
 BOOT     ?= kernel
 CMDLINE  ?=
 export MEM SMP CPU ACCEL BOOT CMDLINE BUILD
+# tests/host/runner.py reads the kernel's symbol table with the same nm.
+export CROSS NM
 
 ifeq ($(V),1)
 Q :=

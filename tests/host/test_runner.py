@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Unit tests of tests/host/runner.py on synthetic serial logs (no QEMU).
+"""Unit tests of tests/host/runner.py and its modules (matrix, ktap, boot,
+verdicts, schedule, report) on synthetic serial logs (no QEMU).
 
 Run: python3 -m unittest tests/host/test_runner.py  (from the repository root).
 """
 
 import ast
 import os
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -13,9 +15,14 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gdb_test  # noqa: E402
-import runner  # noqa: E402
-from runner import (FAILED, PANIC, PASSED, RESET, TIMEOUT, Boot, Config,  # noqa: E402
-                    KnownNames, MatrixError, Run)
+import verdicts  # noqa: E402
+from boot import FAILED, PANIC, PASSED, RESET, TIMEOUT, Boot, Run  # noqa: E402
+from ktap import panic_message, parse_ktap  # noqa: E402
+from matrix import MATRIX, Config, MatrixError, read_matrix  # noqa: E402
+from schedule import Matrix, guest_mib  # noqa: E402
+from verdicts import (KnownNames, case_reason, expected_panic_outcome,  # noqa: E402
+                      expected_panics, ktap_outcomes, nm_command, outcomes_of,
+                      selfcheck_outcome)
 
 
 def log(text):
@@ -98,10 +105,10 @@ def lines(outcomes):
 
 class ParseKtap(unittest.TestCase):
     def test_no_ktap(self):
-        self.assertIsNone(runner.parse_ktap("hilo: booting\nKernel panic\n"))
+        self.assertIsNone(parse_ktap("hilo: booting\nKernel panic\n"))
 
     def test_structure(self):
-        ktap = runner.parse_ktap(PRINTK_LOG)
+        ktap = parse_ktap(PRINTK_LOG)
         self.assertEqual(ktap.plan, 2)
         self.assertEqual([s.name for s in ktap.suites], ["printk", "boot"])
         printk = ktap.suites[0]
@@ -115,43 +122,43 @@ class ParseKtap(unittest.TestCase):
         self.assertFalse(ktap.incomplete())
 
     def test_diagnostics_belong_to_the_next_result(self):
-        hex_case = runner.parse_ktap(PRINTK_LOG).suites[0].cases[1]
+        hex_case = parse_ktap(PRINTK_LOG).suites[0].cases[1]
         self.assertEqual(hex_case.diagnostics, [[
             "printk_formats_hex: EXPECTATION FAILED at tests/kernel/printk_test.c:42",
             'Expected buf == "0x1f", but', 'buf == "1f"', '"0x1f" == "0x1f"']])
-        self.assertEqual(runner.case_reason(hex_case),
+        self.assertEqual(case_reason(hex_case),
                          "EXPECTATION FAILED at tests/kernel/printk_test.c:42: "
                          'Expected buf == "0x1f", but buf == "1f"; "0x1f" == "0x1f"')
 
     def test_directives(self):
-        ktap = runner.parse_ktap(PRINTK_LOG)
+        ktap = parse_ktap(PRINTK_LOG)
         skip = ktap.suites[1].cases[1]
         self.assertTrue(skip.skipped)
         self.assertEqual(skip.directive, "SKIP no RAM above 4 GiB")
-        self.assertEqual(runner.expected_panics(ktap),
+        self.assertEqual(expected_panics(ktap),
                          [("printk.printk_some_case", "divide error",
                            "printk.printk_some_case")])
 
     def test_incomplete(self):
-        ktap = runner.parse_ktap(PANIC_LOG)
+        ktap = parse_ktap(PANIC_LOG)
         self.assertTrue(ktap.incomplete())
         self.assertEqual(ktap.suites[0].missing(), 2)
         self.assertEqual(ktap.missing_suites(), 1)
-        self.assertEqual(runner.panic_message(PANIC_LOG),
+        self.assertEqual(panic_message(PANIC_LOG),
                          "kunmap: page c1000000 is not mapped")
 
     def test_crlf_and_garbage(self):
         text = "\x00\x1b[2J" + PASSING_LOG.replace("\n", "\r\n")
-        ktap = runner.parse_ktap(text)
+        ktap = parse_ktap(text)
         self.assertIsNone(ktap, "a header behind garbage on its line is not KTAP")
-        ktap = runner.parse_ktap("garbage\r\n" + PASSING_LOG.replace("\n", "\r\n"))
+        ktap = parse_ktap("garbage\r\n" + PASSING_LOG.replace("\n", "\r\n"))
         self.assertFalse(ktap.incomplete())
         self.assertEqual(len(list(ktap.cases())), 4)
 
 
 class KtapOutcomes(unittest.TestCase):
     def outcomes(self, r, *others):
-        return lines(runner.ktap_outcomes(r, KnownNames([r, *others])))
+        return lines(ktap_outcomes(r, KnownNames([r, *others])))
 
     def test_passing(self):
         self.assertEqual(self.outcomes(run(PASSING_LOG)), [
@@ -185,14 +192,14 @@ class KtapOutcomes(unittest.TestCase):
         r.kernel = "/build/debug/kernel.elf"
         registered = frozenset({"kmap_maps_highmem", "kmap_reuses_slot", "kmap_wraps_around",
                                 "vmap_maps_pages", "vmap_vanished"})
-        saved = runner.registered_cases
-        runner.registered_cases = lambda kernel: registered
+        saved = verdicts.registered_cases
+        verdicts.registered_cases = lambda kernel: registered
         try:
             got = self.outcomes(r)
-            selected = lines(runner.ktap_outcomes(run(PASSING_LOG, cmdline="test=kmap,vmap"),
+            selected = lines(ktap_outcomes(run(PASSING_LOG, cmdline="test=kmap,vmap"),
                                                   KnownNames([r])))
         finally:
-            runner.registered_cases = saved
+            verdicts.registered_cases = saved
         self.assertEqual(got[-1], ("FAIL", "vmap_vanished",
                                    "registered in the kernel, missing from its KTAP"))
         self.assertEqual(len(got), 5)
@@ -250,7 +257,7 @@ class KtapOutcomes(unittest.TestCase):
 
     def test_required_log_text(self):
         r = run(PASSING_LOG, cfg=config(log_text="RAM above 4 GiB left out"))
-        got = lines(runner.outcomes_of(r, KnownNames([r])))
+        got = lines(outcomes_of(r, KnownNames([r])))
         self.assertEqual(got[-1][:2], ("FAIL", "(log)"))
 
 
@@ -268,7 +275,7 @@ class SelfCheck(unittest.TestCase):
         cfg = config("selfcheck", expect)
         r = run(SELFCHECK_HEAD + tail, status, verdict, cfg,
                 cmdline=f"test=selfcheck.selfcheck_{expect}")
-        return runner.selfcheck_outcome(r)
+        return selfcheck_outcome(r)
 
     def test_each_class(self):
         fails = ("    # selfcheck_fails: EXPECTATION FAILED at x.c:1\n"
@@ -289,7 +296,7 @@ class SelfCheck(unittest.TestCase):
 
     def test_never_reached_the_suite(self):
         r = run("hilo: booting\n", TIMEOUT, "TIMEOUT", config("sc", "timeout"))
-        self.assertIn("never reached", runner.selfcheck_outcome(r).reason)
+        self.assertIn("never reached", selfcheck_outcome(r).reason)
 
 
 class Panics(unittest.TestCase):
@@ -297,7 +304,7 @@ class Panics(unittest.TestCase):
 
     def expected(self, text, status=PANIC):
         r = run(text, status, "KERNEL PANIC", panic_case=self.PANIC_CASE)
-        return runner.expected_panic_outcome(r)
+        return expected_panic_outcome(r)
 
     def test_expected_panic_passes(self):
         text = ('    # printk_some_case: expecting panic "divide error"\n'
@@ -320,12 +327,12 @@ class Panics(unittest.TestCase):
     def test_matrix_panic_line(self):
         cfg = config("nopae", "panic", log_text="hilo needs a CPU with PAE")
         ok = run("hilo needs a CPU with PAE\n", PANIC, "KERNEL PANIC", cfg)
-        self.assertEqual(runner.outcomes_of(ok, KnownNames([]))[0].status, "ok")
+        self.assertEqual(outcomes_of(ok, KnownNames([]))[0].status, "ok")
         hang = run("", TIMEOUT, "TIMEOUT", cfg)
-        self.assertEqual(runner.outcomes_of(hang, KnownNames([]))[0].status, "FAIL")
+        self.assertEqual(outcomes_of(hang, KnownNames([]))[0].status, "FAIL")
 
     def test_follow_ups_come_from_the_marked_configuration(self):
-        matrix = runner.Matrix([], "/b", 1)
+        matrix = Matrix([], "/b", 1)
         marked = run(PRINTK_LOG, FAILED, cfg=config("kernel-512M", "ktap+panics"))
         boots = matrix.follow_ups(marked)
         self.assertEqual([(b.cmdline, b.log, b.panic_case) for b in boots], [
@@ -340,24 +347,24 @@ class Scheduling(unittest.TestCase):
         return Boot(Config(f"kernel-{mem}", "kernel", mem, "max", 60, "ktap"), "", "/x.log")
 
     def test_guest_mib(self):
-        self.assertEqual([runner.guest_mib(m) for m in ("32M", "16G", "1024", "2g", "x")],
+        self.assertEqual([guest_mib(m) for m in ("32M", "16G", "1024", "2g", "x")],
                          [32, 16384, 1024, 2048, 0])
 
     def test_memory_bounds_parallel_boots(self):
-        matrix = runner.Matrix([], "/b", 2, memory_mib=20 * 1024)
+        matrix = Matrix([], "/b", 2, memory_mib=20 * 1024)
         big1, big2, small = self.boot("16G"), self.boot("16G"), self.boot("1G")
         self.assertEqual(matrix.startable([big1, big2, small], []), [big1, small])
         self.assertEqual(matrix.startable([big2, small], [big1]), [small])
         self.assertEqual(matrix.startable([big2], [small]), [big2])
 
     def test_too_big_for_the_host_runs_alone(self):
-        matrix = runner.Matrix([], "/b", 2, memory_mib=8 * 1024)
+        matrix = Matrix([], "/b", 2, memory_mib=8 * 1024)
         big, small = self.boot("16G"), self.boot("1G")
         self.assertEqual(matrix.startable([big, small], []), [big])
         self.assertEqual(matrix.startable([big], [small]), [])
 
     def test_jobs_bound_parallel_boots(self):
-        matrix = runner.Matrix([], "/b", 2)
+        matrix = Matrix([], "/b", 2)
         boots = [self.boot("32M") for _ in range(3)]
         self.assertEqual(matrix.startable(boots, []), boots[:2])
         self.assertEqual(matrix.startable(boots[2:], boots[:2]), [])
@@ -368,7 +375,7 @@ class GdbLines(unittest.TestCase):
 
     def test_cases_and_reasons(self):
         text = gdb_test.ktap([("gdb_a", []), ("gdb_b", ["walk 0x1 != pteval 0x2\nPT[3] 0x1"])])
-        got = lines(runner.outcomes_of(run(text, FAILED, "1 FAILED", config("gdb-kmap", "gdb")),
+        got = lines(outcomes_of(run(text, FAILED, "1 FAILED", config("gdb-kmap", "gdb")),
                                        KnownNames([])))
         self.assertEqual(got, [("ok", "gdb.gdb_a", ""),
                                ("FAIL", "gdb.gdb_b", "walk 0x1 != pteval 0x2: PT[3] 0x1")])
@@ -379,10 +386,10 @@ class MatrixFile(unittest.TestCase):
         with tempfile.NamedTemporaryFile("w", suffix=".matrix") as f:
             f.write(text)
             f.flush()
-            return runner.read_matrix(f.name)
+            return read_matrix(f.name)
 
     def test_the_real_matrix(self):
-        configs = runner.read_matrix(runner.MATRIX)
+        configs = read_matrix(MATRIX)
         self.assertEqual(sum(c.expect == "ktap+panics" for c in configs), 1)
         nopae = next(c for c in configs if c.name == "nopae")
         self.assertEqual((nopae.expect, nopae.log_text), ("panic", "hilo needs a CPU with PAE"))
@@ -402,6 +409,34 @@ class MatrixFile(unittest.TestCase):
                     "a kernel 1G max 9 ktap\na kernel 1G max 9 ktap\n"):
             with self.subTest(bad), self.assertRaises(MatrixError):
                 self.parse(bad)
+
+
+class RegisteredCases(unittest.TestCase):
+    def test_nm_follows_the_cross_prefix(self):
+        self.assertEqual(nm_command({}), "i686-linux-gnu-nm")
+        self.assertEqual(nm_command({"CROSS": "x86_64-elf-"}), "x86_64-elf-nm")
+        self.assertEqual(nm_command({"CROSS": "x86_64-elf-", "NM": "llvm-nm"}), "llvm-nm")
+        self.assertEqual(nm_command({"NM": ""}), "i686-linux-gnu-nm")
+
+
+class Layout(unittest.TestCase):
+    """runner.py and the modules it is split into."""
+    MODULES = ("runner", "matrix", "ktap", "boot", "verdicts", "schedule", "report")
+
+    def test_each_module_states_its_contract_and_stays_small(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in self.MODULES:
+            with self.subTest(name), open(os.path.join(here, name + ".py")) as f:
+                text = f.read()
+            self.assertIn("Contract:", __import__(name).__doc__ or "")
+            self.assertLessEqual(text.count("\n"), 300)
+
+    def test_entry_point_lists_the_matrix(self):
+        """`python3 tests/host/runner.py`, as the Makefile runs it."""
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+        out = subprocess.run([sys.executable, script, "--list", "--only", "nopae"],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertTrue(out.startswith("nopae "), out)
 
 
 class GdbPackage(unittest.TestCase):
