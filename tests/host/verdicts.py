@@ -169,7 +169,7 @@ def unreported_outcomes(run, ktap):
     kernel registered: none may vanish from the plan unnoticed.  A boot
     that selects cases must run at least one."""
     name = run.config.name
-    reported = {case.name for _, case in ktap.cases()}
+    reported = {f"{suite.name}_{case.name}" for suite, case in ktap.cases()}
     if not reported:
         return [Outcome("FAIL", name, "(ktap)", "the boot ran no test case")]
     if "test=" in run.boot.cmdline or not run.kernel:
