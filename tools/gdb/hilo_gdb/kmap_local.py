@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import gdb
 
 from . import kernel, pgtable
-from .command import Command, HiloError
+from .command import Command
+from .errors import HiloError
 from .layout import layout
 from .pgtable import entry_pfn
 

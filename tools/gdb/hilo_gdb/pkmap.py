@@ -10,7 +10,8 @@ TLB, n > 1 mapped with n - 1 users.
 import gdb
 
 from . import kernel, pgtable
-from .command import Command, HiloError
+from .command import Command
+from .errors import HiloError
 from .layout import layout
 from .pgtable import entry_pfn
 
