@@ -1,6 +1,6 @@
 /*
  * Per-CPU data: one struct percpu per CPU, in an array indexed by CPU
- * number (DESIGN.md section 4), so SMP needs no rewrite: only
+ * number (docs/design.md section 4), so SMP needs no rewrite: only
  * smp_processor_id() changes.  Subsystems with more state keep their own
  * arrays indexed the same way (the run queues, struct rq in
  * kernel/sched.h, the timer bases in kernel/timer.c).

@@ -1,6 +1,6 @@
 /*
  * CPUs.  hilo runs on one CPU for now, but every per-CPU object is an
- * array indexed by CPU number (DESIGN.md section 4), so SMP can come
+ * array indexed by CPU number (docs/design.md section 4), so SMP can come
  * without a rewrite: only this header changes.
  */
 #ifndef HILO_SMP_H

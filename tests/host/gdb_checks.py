@@ -153,7 +153,7 @@ def saved_ptes(task):
 
 
 def slot_addr(task, i):
-    """Stack entry i's fixmap slot, by DESIGN.md's formula (FIX_KMAP_BEGIN
+    """Stack entry i's fixmap slot, by the formula of docs/design.md section 3 (FIX_KMAP_BEGIN
     + idx + KM_MAX_IDX * cpu), not by asking the commands."""
     lay = layout()
     return lay.FIXADDR_TOP - ((lay.FIX_KMAP_BEGIN + i + lay.KM_MAX_IDX * int(task["cpu"]))
