@@ -19,6 +19,8 @@ ACCEL    ?= tcg
 BOOT     ?= kernel
 CMDLINE  ?=
 export MEM SMP CPU ACCEL BOOT CMDLINE BUILD
+# tests/host/runner.py reads the kernel's symbol table with the same nm.
+export CROSS NM
 
 ifeq ($(V),1)
 Q :=
@@ -33,6 +35,13 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wundef -Wvla -Wwrite-strings -Wcast-align -Wformat=2 \
             -Wnull-dereference -Wimplicit-fallthrough -Wno-unused-parameter
 
+# -fno-toplevel-reorder: GCC emits a file's top-level variables in the order
+# they are defined.  KTEST() and BENCH() register their descriptors in the
+# linker sections .ktests and .benches (include/hilo/ktest.h, bench.h), and
+# the runners walk those sections from __start_* to __stop_*: the order of
+# a suite's cases, of the KTAP they print and of the benchmarks is the
+# order of definition in the source only with this flag (at -O2 GCC would
+# otherwise emit them in an order of its own, e.g. reversed).
 CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
           -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie \
           -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \

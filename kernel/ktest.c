@@ -20,6 +20,7 @@
  */
 #include <asm/qemu.h>
 #include <hilo/ktest.h>
+#include <hilo/panic.h>
 #include <hilo/printk.h>
 #include <hilo/string.h>
 
@@ -151,13 +152,55 @@ static void run_suite(const char *sel, const char *suite, unsigned int nr,
 	total->skip += counts.skip;
 }
 
+/* Is there a case whose "suite.case" is exactly full? */
+static bool case_named(const char *full)
+{
+	char name[SEL_GLOB_MAX];
+
+	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++) {
+		snprintf(name, sizeof(name), "%s.%s", c->suite, c->name);
+		if (!strcmp(name, full))
+			return true;
+	}
+	return false;
+}
+
+bool ktest_unprefixed_selector(const char *glob, char *buf, size_t size)
+{
+	const char *dot = strchr(glob, '.');
+	size_t slen;
+
+	if (!dot || strchr(glob, '*') || strchr(glob, '?') || case_named(glob))
+		return false;
+	slen = dot - glob;
+	if (strncmp(dot + 1, glob, slen) || dot[1 + slen] != '_')
+		return false;
+	if (slen + 1 >= size)
+		return false;
+	memcpy(buf, glob, slen + 1);		/* "S." */
+	strlcpy(buf + slen + 1, dot + 2 + slen, size - slen - 1);
+	return case_named(buf);
+}
+
+/* A selection in the old spelling must not pass as "nothing failed", nor
+ * quietly run less than it names: stop the boot with the new spelling. */
+static void reject_prefixed_selectors(const char *sel)
+{
+	char glob[SEL_GLOB_MAX], fixed[SEL_GLOB_MAX];
+
+	for (const char *p = sel; (p = glob_list_next(p, glob, sizeof(glob)));)
+		if (ktest_unprefixed_selector(glob, fixed, sizeof(fixed)))
+			panic("ktest: no case %s: cases are no longer prefixed with their suite, use test=%s",
+			      glob, fixed);
+}
+
 /* The suite names, for a selection that matched nothing. */
 static void print_suites(void)
 {
 	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++)
 		if (first_of_suite(c))
 			printk(" %s", c->suite);
-	printk(" (a case is suite.suite_name, e.g. %s.%s)\n",
+	printk(" (a case is suite.case, e.g. %s.%s)\n",
 	       __start_ktests->suite, __start_ktests->name);
 }
 
@@ -174,6 +217,7 @@ int ktest_run_all(const char *selection)
 	struct ktest_counts total = { 0 };
 	unsigned int nsuites = 0, nr = 0;
 
+	reject_prefixed_selectors(sel);
 	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++)
 		if (first_of_suite(c) && suite_listed(sel, c->suite))
 			nsuites++;

@@ -104,8 +104,8 @@ static void panic_begin(const char *fmt, va_list ap)
 	vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", panic_msg);
 	if (ktest_current)
-		printk(KERN_EMERG "while running test %s (suite %s)\n",
-		       ktest_current->name, ktest_current->suite);
+		printk(KERN_EMERG "while running test %s.%s\n",
+		       ktest_current->suite, ktest_current->name);
 }
 
 static void __noreturn panic_end(void)

@@ -1,5 +1,5 @@
 /*
- * The permanent kmap pool (DESIGN.md section 3): kmap()/kunmap() and
+ * The permanent kmap pool (docs/design.md section 3): kmap()/kunmap() and
  * kmap_high()/kunmap_high(), and page_address(), which finds a highmem
  * page's pool address in a small hash.  The names and the semantics are
  * Linux's (mm/highmem.c); where hilo is stricter it says so.  The local

@@ -1,5 +1,5 @@
 /*
- * Benchmarks of the ways to map a page (DESIGN.md section 3, hilo/bench.h).
+ * Benchmarks of the ways to map a page (docs/design.md section 3, hilo/bench.h).
  * What live kmap_local slots add to a context switch is measured in
  * mm/kmap_switch_bench.c; both share mm/highmem_bench.h.
  *

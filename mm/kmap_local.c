@@ -1,5 +1,5 @@
 /*
- * kmap_local (DESIGN.md section 3): per-task stacks of CPU-local fixmap
+ * kmap_local (docs/design.md section 3): per-task stacks of CPU-local fixmap
  * slots, and kmap_atomic on top of them.  The names and the semantics are
  * Linux's (mm/highmem.c); where hilo is stricter it says so.
  *

@@ -1,6 +1,6 @@
 /*
  * Benchmarks of what live kmap_local slots add to a context switch
- * (DESIGN.md section 3, hilo/bench.h); the ways to map a page are in
+ * (docs/design.md section 3, hilo/bench.h); the ways to map a page are in
  * mm/highmem_bench.c, and mm/highmem_bench.h has what both share.
  *
  *   switch.liveN        a context switch while one of two tasks that yield

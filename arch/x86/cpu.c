@@ -1,6 +1,6 @@
 /*
  * What the boot CPU can do, read once from CPUID.  The physical address
- * width follows DESIGN.md section 1: leaf 0x80000008 when present, else 36
+ * width follows docs/design.md section 1: leaf 0x80000008 when present, else 36
  * bits with PSE-36 and 32 without (QEMU's qemu32 really drops bit 32 up).
  */
 #include <asm/processor.h>

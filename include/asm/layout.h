@@ -1,6 +1,6 @@
 /*
  * The kernel's virtual address space: every constant of the layout lives
- * here (DESIGN.md section 1).  Assembly and the GDB scripts get these
+ * here (docs/design.md section 1).  Assembly and the GDB scripts get these
  * values from $(BUILD)/include/asm-offsets.{inc,py}, generated from this
  * header by tools/asm-offsets.c: never write one of them twice.
  *
@@ -45,7 +45,7 @@
 #define BOOT_STACK_SIZE (16 * 1024UL)
 
 /*
- * kmap_local slots: KM_MAX_IDX per CPU (DESIGN.md 3).  With
+ * kmap_local slots: KM_MAX_IDX per CPU (docs/design.md section 3).  With
  * CONFIG_DEBUG_KMAP_LOCAL every other slot is an unmapped guard, so the
  * stack needs twice the slots plus one.
  */
@@ -93,7 +93,7 @@
 #ifndef __ASSEMBLER__
 #include <hilo/types.h>
 
-/* The regions must fit and must not overlap (DESIGN.md 1). */
+/* The regions must fit and must not overlap (docs/design.md section 1). */
 _Static_assert((PKMAP_BASE & ~PMD_MASK) == 0, "pkmap is not 2 MiB aligned");
 _Static_assert(PKMAP_END <= FIXADDR_START, "pkmap overlaps the fixmap");
 _Static_assert((FIXADDR_START & PMD_MASK) == (FIXADDR_TOP & PMD_MASK),

@@ -24,7 +24,7 @@ struct cpuinfo {
 	char model_name[49];
 	u32 family, model, stepping;
 	bool pse, pae, pge, pse36, nx, apic, tsc;
-	u32 phys_bits;		/* physical address width (DESIGN.md 1) */
+	u32 phys_bits;		/* physical address width (docs/design.md section 1) */
 	u32 virt_bits;
 };
 extern struct cpuinfo boot_cpu;

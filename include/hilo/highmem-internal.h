@@ -15,7 +15,10 @@
 extern pte_t *pkmap_page_table;
 extern pte_t *kmap_pte;
 
-/* The pool's state (DESIGN.md 3, and mm/highmem.c: the meaning of a count). */
+/*
+ * The pool's state: the meaning of a count is stated in mm/highmem.c and
+ * docs/design.md section 3.
+ */
 extern int pkmap_count[LAST_PKMAP];
 extern unsigned int last_pkmap_nr;
 

@@ -1,6 +1,6 @@
 /*
  * Highmem: pages above the direct map, reachable only through a mapping
- * (DESIGN.md section 3): the kmap pool (mm/highmem.c), the kmap_local
+ * (docs/design.md section 3): the kmap pool (mm/highmem.c), the kmap_local
  * slots and kmap_atomic (mm/kmap_local.c), and the helpers on top.  Their
  * internals are in hilo/highmem-internal.h.
  */

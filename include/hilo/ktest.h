@@ -59,14 +59,17 @@ struct ktest {
 	const char *skip_reason;
 };
 
-/* The descriptor is named __ktest_<case> (__ktest_manual_<case> for the
- * manual kind): the host runner reads them from the symbol table to check
- * that a full run reported every case. */
+/* A case is named by its second argument alone: KTEST(kmap, reuses_slot)
+ * is the case reuses_slot of the suite kmap, selected by
+ * test=kmap.reuses_slot.  Its descriptor is named __ktest_<suite>_<case>
+ * (__ktest_manual_<suite>_<case> for the manual kind): the host runner
+ * reads them from the symbol table to check that a full run reported
+ * every case. */
 #define __KTEST(suite_, name_, kind_, msg_, sym_)                             \
 	static void suite_##_##name_(struct ktest *t);                        \
 	static const struct ktest_case sym_##suite_##_##name_                 \
 	__used __section(".ktests") __aligned(4) = {                          \
-		.suite = #suite_, .name = #suite_ "_" #name_,                 \
+		.suite = #suite_, .name = #name_,                             \
 		.run = suite_##_##name_, .kind = kind_, .panic_msg = msg_,    \
 	};                                                                    \
 	static void suite_##_##name_(struct ktest *t)
@@ -82,6 +85,15 @@ extern const struct ktest_case *ktest_current;
 
 /* Run the cases the command line selects; returns the exit verdict. */
 int ktest_run_all(const char *selection);
+
+/*
+ * ktest_unprefixed_selector - the current spelling of an old selector.
+ * Cases were once named with their suite as a prefix (kmap.kmap_reuses_slot).
+ * Returns true, with "S.rest" in buf, when glob is "S.S_rest" (no
+ * wildcard), no case has that name and the case S.rest exists.
+ * ktest_run_all() panics with the new spelling on such a glob.
+ */
+bool ktest_unprefixed_selector(const char *glob, char *buf, size_t size);
 
 /* Print a diagnostic line inside the current case ("    # name: ..."). */
 void ktest_log(struct ktest *t, const char *fmt, ...) __printf(2, 3);

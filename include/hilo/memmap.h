@@ -1,6 +1,6 @@
 /*
  * The physical memory map: what the boot loader says about physical
- * memory, made safe to build an allocator on (DESIGN.md section 2).
+ * memory, made safe to build an allocator on (docs/design.md section 2).
  *
  * The loader's map may be anything: unsorted, overlapping, zero-length or
  * absurd entries, types nobody knows.  memmap_sanitize() turns it into a

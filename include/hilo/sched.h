@@ -1,5 +1,5 @@
 /*
- * Tasks and the scheduler (DESIGN.md section 4).
+ * Tasks and the scheduler (docs/design.md section 4).
  *
  * Every flow of control is a task with its own kernel stack: the boot
  * task (pid 0, "boot": start_kernel and the self-tests, on the boot

@@ -1,6 +1,6 @@
 /*
  * The vmalloc area: virtually contiguous kernel mappings of pages that
- * need not be physically contiguous (DESIGN.md section 3).  Every area is
+ * need not be physically contiguous (docs/design.md section 3).  Every area is
  * followed by an unmapped guard page, and the area below the first one
  * is unmapped too, so running off either end of an area faults: task
  * stacks live here for that reason.

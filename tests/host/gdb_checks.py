@@ -2,7 +2,7 @@
 
 Runs inside `gdb -batch`, after tools/gdb/hilo.py is sourced and gdb is
 connected to the paused kernel, which boots with the test= of its matrix
-line: gdbscenario.gdbscenario_local_and_pool (tests/kernel/gdbscenario_test.c),
+line: gdbscenario.local_and_pool (tests/kernel/gdbscenario_test.c),
 two threads each holding kmap_local maps across timer preemptions, then
 enough kmap()s to wrap the pool around.
 
@@ -30,11 +30,12 @@ from hilo_gdb.layout import layout      # on sys.path: tools/gdb/hilo.py put it 
 
 
 def scenario_function():
-    """The case the command line selects (test=SUITE.CASE, from
-    tests/matrix): ktest names a case's function after the case."""
+    """The function of the case the command line selects (test=SUITE.CASE,
+    from tests/matrix): KTEST(SUITE, CASE) defines it as SUITE_CASE."""
     selection = next((w[len("test="):] for w in os.environ.get("CMDLINE", "").split()
                       if w.startswith("test=")), "")
-    return selection.partition(".")[2] or "gdbscenario_local_and_pool"
+    suite, _, case = selection.partition(".")
+    return f"{suite}_{case}" if case else "gdbscenario_local_and_pool"
 
 
 SCENARIO = scenario_function()
@@ -44,21 +45,21 @@ BAD_ARGUMENTS = ("hilo-walk", "hilo-walk no_such_symbol", "hilo-page -pfn 0xffff
                  "hilo-kmap-local no_such_task", "hilo-dmesg lots", "hilo-pkmap some",
                  "hilo-mappings 0x2000 0x1000", "hilo-sstep-irq maybe")
 CASES = (
-    "gdb_commands_registered_with_help",
-    "gdb_bad_arguments_give_clear_errors",
-    "gdb_walk_prints_saved_pteval",
-    "gdb_walk_agrees_with_physical_memory",
-    "gdb_kmap_local_matches_live_ptes",
-    "gdb_kunmap_local_clears_top_slot",
-    "gdb_page_finds_local_mapping",
-    "gdb_tasks_show_local_depth",
-    "gdb_mappings_name_slots",
-    "gdb_pkmap_counts_equal_pkmap_count",
-    "gdb_pkmap_invariants_hold",
-    "gdb_flush_clears_unflushed_slots",
-    "gdb_sched_out_tore_slots_down",
-    "gdb_sched_in_restores_slots",
-    "gdb_dmesg_shows_kernel_log",
+    "commands_registered_with_help",
+    "bad_arguments_give_clear_errors",
+    "walk_prints_saved_pteval",
+    "walk_agrees_with_physical_memory",
+    "kmap_local_matches_live_ptes",
+    "kunmap_local_clears_top_slot",
+    "page_finds_local_mapping",
+    "tasks_show_local_depth",
+    "mappings_name_slots",
+    "pkmap_counts_equal_pkmap_count",
+    "pkmap_invariants_hold",
+    "flush_clears_unflushed_slots",
+    "sched_out_tore_slots_down",
+    "sched_in_restores_slots",
+    "dmesg_shows_kernel_log",
 )
 STOPS = {"kmap_local_page": 4, "kunmap_local": 4, "flush_all_zero_pkmaps": 2,
          "kmap_local_sched_in": 3}         # stops checked per breakpoint
@@ -152,7 +153,7 @@ def saved_ptes(task):
 
 
 def slot_addr(task, i):
-    """Stack entry i's fixmap slot, by DESIGN.md's formula (FIX_KMAP_BEGIN
+    """Stack entry i's fixmap slot, by the formula of docs/design.md section 3 (FIX_KMAP_BEGIN
     + idx + KM_MAX_IDX * cpu), not by asking the commands."""
     lay = layout()
     return lay.FIXADDR_TOP - ((lay.FIX_KMAP_BEGIN + i + lay.KM_MAX_IDX * int(task["cpu"]))
@@ -242,7 +243,7 @@ def first_argument():
 def at_scenario_start(stops):
     """Before anything is mapped: the commands exist, errors are clear,
     the task list and the log are readable; then arm the breakpoints."""
-    case = "gdb_commands_registered_with_help"
+    case = "commands_registered_with_help"
     listing = run(case, "hilo") or ""
     for name in COMMANDS:
         R.expect(case, name in listing, f"`hilo` does not list {name}")
@@ -257,7 +258,7 @@ def at_scenario_start(stops):
 
 
 def check_bad_arguments(command):
-    case = "gdb_bad_arguments_give_clear_errors"
+    case = "bad_arguments_give_clear_errors"
     name = command.split()[0]
     try:
         out = gdb.execute(command, to_string=True)
@@ -270,7 +271,7 @@ def check_bad_arguments(command):
 
 def check_tasks():
     """hilo-tasks' idx/maps column equals every task's kmap_ctrl.idx."""
-    case = "gdb_tasks_show_local_depth"
+    case = "tasks_show_local_depth"
     out = run(case, "hilo-tasks") or ""
     rows = {int(pid): (int(idx), int(maps)) for pid, _, idx, maps in TASK_ROW_RE.findall(out)}
     for task in all_tasks():
@@ -283,7 +284,7 @@ def check_tasks():
 
 def check_dmesg():
     """hilo-dmesg's last line is in the serial log (what printk wrote)."""
-    case = "gdb_dmesg_shows_kernel_log"
+    case = "dmesg_shows_kernel_log"
     out = run(case, "hilo-dmesg 3") or ""
     with open(os.environ["GDBTEST_SERIAL"], errors="replace") as f:
         serial = f.read()
@@ -301,7 +302,7 @@ def check_live_slot(case, task, i, where):
                                 f"{label(task)}'s pteval[{i}] is {want:#x}")
     if phys is None:
         return
-    memory = "gdb_walk_agrees_with_physical_memory"
+    memory = "walk_agrees_with_physical_memory"
     through_slot = [int(value(f"((unsigned int *){va:#x})[{k}]")) for k in range(4)]
     R.expect(memory, phys == pte_frame(want), f"{where}: phys {phys:#x} is not pteval's frame")
     R.expect(memory, through_slot == monitor_words(phys, 4),
@@ -327,11 +328,11 @@ def at_kmap_local_page(stops):
     vaddr = stops.finish()
     i = int(task["kmap_ctrl"]["idx"]) - 1
     where = f"kmap_local_page in {label(task)} -> {vaddr:#x}"
-    R.expect("gdb_walk_prints_saved_pteval", vaddr == slot_addr(task, i),
+    R.expect("walk_prints_saved_pteval", vaddr == slot_addr(task, i),
              f"{where}: not the address of slot {i} ({slot_addr(task, i):#x})")
-    check_live_slot("gdb_walk_prints_saved_pteval", task, i, where)
-    rows = check_local_stack("gdb_kmap_local_matches_live_ptes", task, where)
-    R.expect("gdb_kmap_local_matches_live_ptes", rows.get(i, (0, 0, -1))[2] == saved_ptes(task)[i],
+    check_live_slot("walk_prints_saved_pteval", task, i, where)
+    rows = check_local_stack("kmap_local_matches_live_ptes", task, where)
+    R.expect("kmap_local_matches_live_ptes", rows.get(i, (0, 0, -1))[2] == saved_ptes(task)[i],
              f"{where}: the live PTE of row {i} is not pteval")
     check_page(task, i, vaddr, where)
     check_tasks()
@@ -339,7 +340,7 @@ def at_kmap_local_page(stops):
 
 
 def check_page(task, i, vaddr, where):
-    case = "gdb_page_finds_local_mapping"
+    case = "page_finds_local_mapping"
     frame = pte_frame(saved_ptes(task)[i]) >> layout().PAGE_SHIFT
     out = run(case, f"hilo-page -virt {vaddr:#x}") or ""
     R.expect(case, out.startswith(f"pfn {frame:#x} "), f"{where}: hilo-page says {out[:40]!r}, "
@@ -350,7 +351,7 @@ def check_page(task, i, vaddr, where):
 
 def check_mappings(task, where):
     """hilo-mappings fixmap names each live slot of the running task."""
-    case = "gdb_mappings_name_slots"
+    case = "mappings_name_slots"
     out = run(case, "hilo-mappings fixmap") or ""
     for i, pte in enumerate(saved_ptes(task)):
         if pte:
@@ -369,10 +370,10 @@ def at_kunmap_local(stops):
     where = f"kunmap_local({vaddr:#x}) in {label(task)}"
     if vaddr & ~(layout().PAGE_SIZE - 1) != slot:
         return False                    # lowmem, or a misuse the kernel reports
-    check_live_slot("gdb_walk_prints_saved_pteval", task, i, where)
-    check_local_stack("gdb_kmap_local_matches_live_ptes", task, where)
+    check_live_slot("walk_prints_saved_pteval", task, i, where)
+    check_local_stack("kmap_local_matches_live_ptes", task, where)
     stops.finish()
-    case = "gdb_kunmap_local_clears_top_slot"
+    case = "kunmap_local_clears_top_slot"
     got, phys = walk(case, slot)
     R.expect(case, got == 0 and phys is None, f"{where}: after it, hilo-walk {slot:#x} "
                                               f"prints {got and hex(got)}, phys {phys}")
@@ -392,7 +393,7 @@ def pool_rows(case, where):
     stats = value("kmap_stats")
     line = "counters: " + " ".join(f"{f.name} {int(stats[f.name])}" for f in stats.type.fields())
     R.expect(case, line in out, f"{where}: hilo-pkmap lacks {line!r}")
-    R.expect("gdb_pkmap_invariants_hold", "consistency: ok" in out,
+    R.expect("pkmap_invariants_hold", "consistency: ok" in out,
              f"{where}: hilo-pkmap's consistency check fails:\n{out[out.find('consistency'):]}")
     return counts
 
@@ -422,7 +423,7 @@ def check_default_pool_listing(case, counts, where):
 def check_pool_mappings(counts, where):
     """hilo-mappings pkmap covers exactly the slots with a count (those
     have a PTE), labelled by slot number."""
-    case = "gdb_mappings_name_slots"
+    case = "mappings_name_slots"
     out = run(case, "hilo-mappings pkmap") or ""
     covered = set()
     for first, last in POOL_RUN_RE.findall(out):
@@ -434,7 +435,7 @@ def check_pool_mappings(counts, where):
 
 def at_flush_all_zero_pkmaps(stops):
     """The wraparound: count-1 slots exist before, none after, PTEs gone."""
-    case = "gdb_pkmap_counts_equal_pkmap_count"
+    case = "pkmap_counts_equal_pkmap_count"
     before = pool_rows(case, "flush_all_zero_pkmaps entry")
     check_default_pool_listing(case, before, "flush_all_zero_pkmaps entry")
     check_pool_mappings(before, "flush_all_zero_pkmaps entry")
@@ -443,7 +444,7 @@ def at_flush_all_zero_pkmaps(stops):
     after = pool_rows(case, "flush_all_zero_pkmaps return")
     check_default_pool_listing(case, after, "flush_all_zero_pkmaps return")
     check_pool_mappings(after, "flush_all_zero_pkmaps return")
-    case = "gdb_flush_clears_unflushed_slots"
+    case = "flush_clears_unflushed_slots"
     R.expect(case, unflushed, "no count-1 slot at flush_all_zero_pkmaps: nothing to check")
     R.expect(case, all(after[n] == 0 for n in unflushed),
              f"slots still counted after the flush: {[n for n in unflushed if after[n]][:10]}")
@@ -461,24 +462,24 @@ def at_kmap_local_sched_in(stops):
         return False
     where = f"kmap_local_sched_in({label(task)})"
     for i, pte in enumerate(saved):
-        got, _ = walk("gdb_sched_out_tore_slots_down", slot_addr(task, i))
-        R.expect("gdb_sched_out_tore_slots_down", got == 0,
+        got, _ = walk("sched_out_tore_slots_down", slot_addr(task, i))
+        R.expect("sched_out_tore_slots_down", got == 0,
                  f"{where}: slot {i} holds {got and hex(got)} before the hook")
     for other in all_tasks():
         if int(other) != int(task) and any(saved_ptes(other)):
-            check_local_stack("gdb_sched_out_tore_slots_down", other, where)
+            check_local_stack("sched_out_tore_slots_down", other, where)
     stops.finish()
     for i, pte in enumerate(saved):
-        check_live_slot("gdb_sched_in_restores_slots", task, i, where + " (after)")
-    check_local_stack("gdb_sched_in_restores_slots", task, where + " (after)")
+        check_live_slot("sched_in_restores_slots", task, i, where + " (after)")
+    check_local_stack("sched_in_restores_slots", task, where + " (after)")
     return True
 
 
 # Each breakpoint's handler, and the case an unexpected error there fails.
-HANDLERS = {"kmap_local_page": (at_kmap_local_page, "gdb_walk_prints_saved_pteval"),
-            "kunmap_local": (at_kunmap_local, "gdb_kunmap_local_clears_top_slot"),
-            "flush_all_zero_pkmaps": (at_flush_all_zero_pkmaps, "gdb_pkmap_counts_equal_pkmap_count"),
-            "kmap_local_sched_in": (at_kmap_local_sched_in, "gdb_sched_in_restores_slots")}
+HANDLERS = {"kmap_local_page": (at_kmap_local_page, "walk_prints_saved_pteval"),
+            "kunmap_local": (at_kunmap_local, "kunmap_local_clears_top_slot"),
+            "flush_all_zero_pkmaps": (at_flush_all_zero_pkmaps, "pkmap_counts_equal_pkmap_count"),
+            "kmap_local_sched_in": (at_kmap_local_sched_in, "sched_in_restores_slots")}
 
 
 def handle(stops, name):

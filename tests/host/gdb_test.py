@@ -108,12 +108,12 @@ def outcomes(results, gdb_status, qemu_status, qemu_verdict, files):
     """(case, [failure reasons]) of every case, the kernel's verdict last."""
     if results is None:
         why = f"gdb ended ({gdb_status}) without results: see {files['gdb']}"
-        cases = [("gdb_session_completes", [why])]
+        cases = [("session_completes", [why])]
     else:
         cases = [(name, failures if reached else failures + ["never reached"])
                  for name, failures, reached in results]
     kernel = [] if qemu_status == 0 else [f"the kernel's run: {qemu_verdict}"]
-    return cases + [("gdb_scenario_kernel_passes", kernel)]
+    return cases + [("scenario_kernel_passes", kernel)]
 
 
 def ktap(cases):

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Unit tests of tests/host/runner.py on synthetic serial logs (no QEMU).
+"""Unit tests of tests/host/runner.py and its modules (matrix, ktap, boot,
+verdicts, schedule, report) on synthetic serial logs (no QEMU).
 
 Run: python3 -m unittest tests/host/test_runner.py  (from the repository root).
 """
 
+import ast
 import os
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -12,9 +15,14 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gdb_test  # noqa: E402
-import runner  # noqa: E402
-from runner import (FAILED, PANIC, PASSED, RESET, TIMEOUT, Boot, Config,  # noqa: E402
-                    KnownNames, MatrixError, Run)
+import verdicts  # noqa: E402
+from boot import FAILED, PANIC, PASSED, RESET, TIMEOUT, Boot, Run  # noqa: E402
+from ktap import panic_message, parse_ktap  # noqa: E402
+from matrix import MATRIX, Config, MatrixError, read_matrix  # noqa: E402
+from schedule import Matrix, guest_mib  # noqa: E402
+from verdicts import (KnownNames, case_reason, expected_panic_outcome,  # noqa: E402
+                      expected_panics, ktap_outcomes, nm_command, outcomes_of,
+                      selfcheck_outcome)
 
 
 def log(text):
@@ -31,21 +39,21 @@ PRINTK_LOG = log("""
         KTAP version 1
         # Subtest: printk
         1..3
-        ok 1 printk_formats_decimal
-        # printk_formats_hex: EXPECTATION FAILED at tests/kernel/printk_test.c:42
+        ok 1 formats_decimal
+        # formats_hex: EXPECTATION FAILED at tests/kernel/printk_test.c:42
         Expected buf == "0x1f", but
             buf == "1f"
             "0x1f" == "0x1f"
-        not ok 2 printk_formats_hex
+        not ok 2 formats_hex
     timer: a stray kernel message
-        ok 3 printk_some_case # SKIP expects panic "divide error": boot with test=printk.printk_some_case
+        ok 3 some_case # SKIP expects panic "divide error": boot with test=printk.some_case
     # printk: pass:1 fail:1 skip:1 total:3
     not ok 1 printk
         KTAP version 1
         # Subtest: boot
         1..2
-        ok 1 boot_has_pae
-        ok 2 boot_high_ram # SKIP no RAM above 4 GiB
+        ok 1 has_pae
+        ok 2 high_ram # SKIP no RAM above 4 GiB
     # boot: pass:1 fail:0 skip:1 total:2
     ok 2 boot
     # Totals: pass:2 fail:1 skip:2 total:5
@@ -57,25 +65,25 @@ PASSING_LOG = log("""
         KTAP version 1
         # Subtest: kmap
         1..3
-        ok 1 kmap_maps_highmem
-        ok 2 kmap_reuses_slot
-        ok 3 kmap_wraps_around
+        ok 1 maps_highmem
+        ok 2 reuses_slot
+        ok 3 wraps_around
     ok 1 kmap
         KTAP version 1
         # Subtest: vmap
         1..1
-        ok 1 vmap_maps_pages
+        ok 1 maps_pages
     ok 2 vmap
     """)
 
-# PASSING_LOG cut in the middle of kmap_reuses_slot by a panic.
+# PASSING_LOG cut in the middle of reuses_slot by a panic.
 PANIC_LOG = log("""
     KTAP version 1
     1..2
         KTAP version 1
         # Subtest: kmap
         1..3
-        ok 1 kmap_maps_highmem
+        ok 1 maps_highmem
     Kernel panic - not syncing: kunmap: page c1000000 is not mapped
     """)
 
@@ -97,73 +105,73 @@ def lines(outcomes):
 
 class ParseKtap(unittest.TestCase):
     def test_no_ktap(self):
-        self.assertIsNone(runner.parse_ktap("hilo: booting\nKernel panic\n"))
+        self.assertIsNone(parse_ktap("hilo: booting\nKernel panic\n"))
 
     def test_structure(self):
-        ktap = runner.parse_ktap(PRINTK_LOG)
+        ktap = parse_ktap(PRINTK_LOG)
         self.assertEqual(ktap.plan, 2)
         self.assertEqual([s.name for s in ktap.suites], ["printk", "boot"])
         printk = ktap.suites[0]
         self.assertEqual(printk.plan, 3)
         self.assertEqual([(c.number, c.ok, c.name) for c in printk.cases],
-                         [(1, True, "printk_formats_decimal"),
-                          (2, False, "printk_formats_hex"),
-                          (3, True, "printk_some_case")])
+                         [(1, True, "formats_decimal"),
+                          (2, False, "formats_hex"),
+                          (3, True, "some_case")])
         self.assertFalse(printk.result.ok)
         self.assertTrue(ktap.suites[1].result.ok)
         self.assertFalse(ktap.incomplete())
 
     def test_diagnostics_belong_to_the_next_result(self):
-        hex_case = runner.parse_ktap(PRINTK_LOG).suites[0].cases[1]
+        hex_case = parse_ktap(PRINTK_LOG).suites[0].cases[1]
         self.assertEqual(hex_case.diagnostics, [[
-            "printk_formats_hex: EXPECTATION FAILED at tests/kernel/printk_test.c:42",
+            "formats_hex: EXPECTATION FAILED at tests/kernel/printk_test.c:42",
             'Expected buf == "0x1f", but', 'buf == "1f"', '"0x1f" == "0x1f"']])
-        self.assertEqual(runner.case_reason(hex_case),
+        self.assertEqual(case_reason(hex_case),
                          "EXPECTATION FAILED at tests/kernel/printk_test.c:42: "
                          'Expected buf == "0x1f", but buf == "1f"; "0x1f" == "0x1f"')
 
     def test_directives(self):
-        ktap = runner.parse_ktap(PRINTK_LOG)
+        ktap = parse_ktap(PRINTK_LOG)
         skip = ktap.suites[1].cases[1]
         self.assertTrue(skip.skipped)
         self.assertEqual(skip.directive, "SKIP no RAM above 4 GiB")
-        self.assertEqual(runner.expected_panics(ktap),
-                         [("printk.printk_some_case", "divide error",
-                           "printk.printk_some_case")])
+        self.assertEqual(expected_panics(ktap),
+                         [("printk.some_case", "divide error",
+                           "printk.some_case")])
 
     def test_incomplete(self):
-        ktap = runner.parse_ktap(PANIC_LOG)
+        ktap = parse_ktap(PANIC_LOG)
         self.assertTrue(ktap.incomplete())
         self.assertEqual(ktap.suites[0].missing(), 2)
         self.assertEqual(ktap.missing_suites(), 1)
-        self.assertEqual(runner.panic_message(PANIC_LOG),
+        self.assertEqual(panic_message(PANIC_LOG),
                          "kunmap: page c1000000 is not mapped")
 
     def test_crlf_and_garbage(self):
         text = "\x00\x1b[2J" + PASSING_LOG.replace("\n", "\r\n")
-        ktap = runner.parse_ktap(text)
+        ktap = parse_ktap(text)
         self.assertIsNone(ktap, "a header behind garbage on its line is not KTAP")
-        ktap = runner.parse_ktap("garbage\r\n" + PASSING_LOG.replace("\n", "\r\n"))
+        ktap = parse_ktap("garbage\r\n" + PASSING_LOG.replace("\n", "\r\n"))
         self.assertFalse(ktap.incomplete())
         self.assertEqual(len(list(ktap.cases())), 4)
 
 
 class KtapOutcomes(unittest.TestCase):
     def outcomes(self, r, *others):
-        return lines(runner.ktap_outcomes(r, KnownNames([r, *others])))
+        return lines(ktap_outcomes(r, KnownNames([r, *others])))
 
     def test_passing(self):
         self.assertEqual(self.outcomes(run(PASSING_LOG)), [
-            ("ok", "kmap.kmap_maps_highmem", ""), ("ok", "kmap.kmap_reuses_slot", ""),
-            ("ok", "kmap.kmap_wraps_around", ""), ("ok", "vmap.vmap_maps_pages", "")])
+            ("ok", "kmap.maps_highmem", ""), ("ok", "kmap.reuses_slot", ""),
+            ("ok", "kmap.wraps_around", ""), ("ok", "vmap.maps_pages", "")])
 
     def test_failed_skipped_and_expected_panic(self):
         got = self.outcomes(run(PRINTK_LOG, FAILED, "some tests FAILED"))
         self.assertEqual([g[:2] for g in got], [
-            ("ok", "printk.printk_formats_decimal"),
-            ("FAIL", "printk.printk_formats_hex"),
-            ("ok", "boot.boot_has_pae"),
-            ("skip", "boot.boot_high_ram")])
+            ("ok", "printk.formats_decimal"),
+            ("FAIL", "printk.formats_hex"),
+            ("ok", "boot.has_pae"),
+            ("skip", "boot.high_ram")])
         self.assertEqual(got[3][2], "no RAM above 4 GiB")
 
     def test_no_ktap(self):
@@ -184,14 +192,14 @@ class KtapOutcomes(unittest.TestCase):
         r.kernel = "/build/debug/kernel.elf"
         registered = frozenset({"kmap_maps_highmem", "kmap_reuses_slot", "kmap_wraps_around",
                                 "vmap_maps_pages", "vmap_vanished"})
-        saved = runner.registered_cases
-        runner.registered_cases = lambda kernel: registered
+        saved = verdicts.registered_cases
+        verdicts.registered_cases = lambda kernel: registered
         try:
             got = self.outcomes(r)
-            selected = lines(runner.ktap_outcomes(run(PASSING_LOG, cmdline="test=kmap,vmap"),
+            selected = lines(ktap_outcomes(run(PASSING_LOG, cmdline="test=kmap,vmap"),
                                                   KnownNames([r])))
         finally:
-            runner.registered_cases = saved
+            verdicts.registered_cases = saved
         self.assertEqual(got[-1], ("FAIL", "vmap_vanished",
                                    "registered in the kernel, missing from its KTAP"))
         self.assertEqual(len(got), 5)
@@ -200,7 +208,7 @@ class KtapOutcomes(unittest.TestCase):
     def test_panic_without_names(self):
         got = self.outcomes(run(PANIC_LOG, PANIC, "KERNEL PANIC"))
         self.assertEqual(got, [
-            ("ok", "kmap.kmap_maps_highmem", ""),
+            ("ok", "kmap.maps_highmem", ""),
             ("FAIL", "kmap", "plan incomplete: 1 of 3: kernel panic: "
                              "kunmap: page c1000000 is not mapped"),
             ("FAIL", "(ktap)", "plan incomplete: 1 of 2 suites: not run after kernel "
@@ -210,29 +218,29 @@ class KtapOutcomes(unittest.TestCase):
         other = run(PASSING_LOG, cfg=config("kernel-4G"))
         got = self.outcomes(run(PANIC_LOG, PANIC, "KERNEL PANIC"), other)
         cause = "kernel panic: kunmap: page c1000000 is not mapped"
-        after = f"not run after {cause} in kmap.kmap_reuses_slot"
+        after = f"not run after {cause} in kmap.reuses_slot"
         self.assertEqual(got, [
-            ("ok", "kmap.kmap_maps_highmem", ""),
-            ("FAIL", "kmap.kmap_reuses_slot", cause),
-            ("FAIL", "kmap.kmap_wraps_around", after),
-            ("FAIL", "vmap.vmap_maps_pages", after)])
+            ("ok", "kmap.maps_highmem", ""),
+            ("FAIL", "kmap.reuses_slot", cause),
+            ("FAIL", "kmap.wraps_around", after),
+            ("FAIL", "vmap.maps_pages", after)])
 
     def test_cases_expecting_panics_are_not_missing_elsewhere(self):
-        text = PRINTK_LOG[:PRINTK_LOG.index("    ok 3 printk_some_case")]
+        text = PRINTK_LOG[:PRINTK_LOG.index("    ok 3 some_case")]
         complete = run(PRINTK_LOG, FAILED, cfg=config("kernel-4G"))
         got = self.outcomes(run(text, TIMEOUT, "TIMEOUT"), complete)
         self.assertEqual([g[1] for g in got if g[0] == "FAIL"],
-                         ["printk.printk_formats_hex", "boot.boot_has_pae", "boot.boot_high_ram"])
+                         ["printk.formats_hex", "boot.has_pae", "boot.high_ram"])
         marked = run(text, TIMEOUT, "TIMEOUT", config("kernel-512M", "ktap+panics"))
         got = self.outcomes(marked, complete)
-        self.assertEqual(got[2], ("FAIL", "printk.printk_some_case", "timeout after 60 s"))
+        self.assertEqual(got[2], ("FAIL", "printk.some_case", "timeout after 60 s"))
 
     def test_exit_without_results(self):
         text = PASSING_LOG[:PASSING_LOG.index("    ok 3")]
         got = self.outcomes(run(text), run(PASSING_LOG, cfg=config("kernel-4G")))
-        self.assertEqual(got[-2][1:], ("kmap.kmap_wraps_around",
+        self.assertEqual(got[-2][1:], ("kmap.wraps_around",
                                        "no result: the kernel stopped reporting here"))
-        self.assertEqual(got[-1][0:2], ("FAIL", "vmap.vmap_maps_pages"))
+        self.assertEqual(got[-1][0:2], ("FAIL", "vmap.maps_pages"))
 
     def test_timeout_after_everything(self):
         got = self.outcomes(run(PASSING_LOG, TIMEOUT, "TIMEOUT"))
@@ -249,7 +257,7 @@ class KtapOutcomes(unittest.TestCase):
 
     def test_required_log_text(self):
         r = run(PASSING_LOG, cfg=config(log_text="RAM above 4 GiB left out"))
-        got = lines(runner.outcomes_of(r, KnownNames([r])))
+        got = lines(outcomes_of(r, KnownNames([r])))
         self.assertEqual(got[-1][:2], ("FAIL", "(log)"))
 
 
@@ -266,8 +274,8 @@ class SelfCheck(unittest.TestCase):
     def check(self, expect, tail, status, verdict="x"):
         cfg = config("selfcheck", expect)
         r = run(SELFCHECK_HEAD + tail, status, verdict, cfg,
-                cmdline=f"test=selfcheck.selfcheck_{expect}")
-        return runner.selfcheck_outcome(r)
+                cmdline=f"test=selfcheck.{expect}")
+        return selfcheck_outcome(r)
 
     def test_each_class(self):
         fails = ("    # selfcheck_fails: EXPECTATION FAILED at x.c:1\n"
@@ -283,54 +291,54 @@ class SelfCheck(unittest.TestCase):
 
     def test_misclassified(self):
         o = self.check("timeout", "", PASSED)
-        self.assertEqual((o.status, o.label), ("FAIL", "selfcheck.selfcheck_timeout"))
+        self.assertEqual((o.status, o.label), ("FAIL", "selfcheck.timeout"))
         self.assertIn('as "incomplete-plan", expected "timeout"', o.reason)
 
     def test_never_reached_the_suite(self):
         r = run("hilo: booting\n", TIMEOUT, "TIMEOUT", config("sc", "timeout"))
-        self.assertIn("never reached", runner.selfcheck_outcome(r).reason)
+        self.assertIn("never reached", selfcheck_outcome(r).reason)
 
 
 class Panics(unittest.TestCase):
-    PANIC_CASE = ("printk.printk_some_case", "divide error")
+    PANIC_CASE = ("printk.some_case", "divide error")
 
     def expected(self, text, status=PANIC):
         r = run(text, status, "KERNEL PANIC", panic_case=self.PANIC_CASE)
-        return runner.expected_panic_outcome(r)
+        return expected_panic_outcome(r)
 
     def test_expected_panic_passes(self):
-        text = ('    # printk_some_case: expecting panic "divide error"\n'
+        text = ('    # some_case: expecting panic "divide error"\n'
                 "Kernel panic - not syncing: divide error at c0101234\n")
         self.assertEqual(self.expected(text).status, "ok")
 
     def test_message_before_the_case_does_not_count(self):
         text = ("divide error\n"
-                '    # printk_some_case: expecting panic "divide error"\n'
+                '    # some_case: expecting panic "divide error"\n'
                 "Kernel panic - not syncing: page fault\n")
         o = self.expected(text)
         self.assertEqual(o.status, "FAIL")
         self.assertIn("got: page fault", o.reason)
 
     def test_no_panic(self):
-        text = '    # printk_some_case: expecting panic "divide error"\n'
+        text = '    # some_case: expecting panic "divide error"\n'
         o = self.expected(text, PASSED)
         self.assertIn("but the boot ended", o.reason)
 
     def test_matrix_panic_line(self):
         cfg = config("nopae", "panic", log_text="hilo needs a CPU with PAE")
         ok = run("hilo needs a CPU with PAE\n", PANIC, "KERNEL PANIC", cfg)
-        self.assertEqual(runner.outcomes_of(ok, KnownNames([]))[0].status, "ok")
+        self.assertEqual(outcomes_of(ok, KnownNames([]))[0].status, "ok")
         hang = run("", TIMEOUT, "TIMEOUT", cfg)
-        self.assertEqual(runner.outcomes_of(hang, KnownNames([]))[0].status, "FAIL")
+        self.assertEqual(outcomes_of(hang, KnownNames([]))[0].status, "FAIL")
 
     def test_follow_ups_come_from_the_marked_configuration(self):
-        matrix = runner.Matrix([], "/b", 1)
+        matrix = Matrix([], "/b", 1)
         marked = run(PRINTK_LOG, FAILED, cfg=config("kernel-512M", "ktap+panics"))
         boots = matrix.follow_ups(marked)
         self.assertEqual([(b.cmdline, b.log, b.panic_case) for b in boots], [
-            ("test=printk.printk_some_case",
-             "/b/test-logs/kernel-512M.printk.printk_some_case.log",
-             ("printk.printk_some_case", "divide error"))])
+            ("test=printk.some_case",
+             "/b/test-logs/kernel-512M.printk.some_case.log",
+             ("printk.some_case", "divide error"))])
         self.assertEqual(matrix.follow_ups(run(PRINTK_LOG, FAILED)), [])
 
 
@@ -339,24 +347,24 @@ class Scheduling(unittest.TestCase):
         return Boot(Config(f"kernel-{mem}", "kernel", mem, "max", 60, "ktap"), "", "/x.log")
 
     def test_guest_mib(self):
-        self.assertEqual([runner.guest_mib(m) for m in ("32M", "16G", "1024", "2g", "x")],
+        self.assertEqual([guest_mib(m) for m in ("32M", "16G", "1024", "2g", "x")],
                          [32, 16384, 1024, 2048, 0])
 
     def test_memory_bounds_parallel_boots(self):
-        matrix = runner.Matrix([], "/b", 2, memory_mib=20 * 1024)
+        matrix = Matrix([], "/b", 2, memory_mib=20 * 1024)
         big1, big2, small = self.boot("16G"), self.boot("16G"), self.boot("1G")
         self.assertEqual(matrix.startable([big1, big2, small], []), [big1, small])
         self.assertEqual(matrix.startable([big2, small], [big1]), [small])
         self.assertEqual(matrix.startable([big2], [small]), [big2])
 
     def test_too_big_for_the_host_runs_alone(self):
-        matrix = runner.Matrix([], "/b", 2, memory_mib=8 * 1024)
+        matrix = Matrix([], "/b", 2, memory_mib=8 * 1024)
         big, small = self.boot("16G"), self.boot("1G")
         self.assertEqual(matrix.startable([big, small], []), [big])
         self.assertEqual(matrix.startable([big], [small]), [])
 
     def test_jobs_bound_parallel_boots(self):
-        matrix = runner.Matrix([], "/b", 2)
+        matrix = Matrix([], "/b", 2)
         boots = [self.boot("32M") for _ in range(3)]
         self.assertEqual(matrix.startable(boots, []), boots[:2])
         self.assertEqual(matrix.startable(boots[2:], boots[:2]), [])
@@ -366,11 +374,11 @@ class GdbLines(unittest.TestCase):
     """The KTAP of tests/host/gdb_test.py, read by the runner like a boot's."""
 
     def test_cases_and_reasons(self):
-        text = gdb_test.ktap([("gdb_a", []), ("gdb_b", ["walk 0x1 != pteval 0x2\nPT[3] 0x1"])])
-        got = lines(runner.outcomes_of(run(text, FAILED, "1 FAILED", config("gdb-kmap", "gdb")),
+        text = gdb_test.ktap([("a", []), ("b", ["walk 0x1 != pteval 0x2\nPT[3] 0x1"])])
+        got = lines(outcomes_of(run(text, FAILED, "1 FAILED", config("gdb-kmap", "gdb")),
                                        KnownNames([])))
-        self.assertEqual(got, [("ok", "gdb.gdb_a", ""),
-                               ("FAIL", "gdb.gdb_b", "walk 0x1 != pteval 0x2: PT[3] 0x1")])
+        self.assertEqual(got, [("ok", "gdb.a", ""),
+                               ("FAIL", "gdb.b", "walk 0x1 != pteval 0x2: PT[3] 0x1")])
 
 
 class MatrixFile(unittest.TestCase):
@@ -378,10 +386,10 @@ class MatrixFile(unittest.TestCase):
         with tempfile.NamedTemporaryFile("w", suffix=".matrix") as f:
             f.write(text)
             f.flush()
-            return runner.read_matrix(f.name)
+            return read_matrix(f.name)
 
     def test_the_real_matrix(self):
-        configs = runner.read_matrix(runner.MATRIX)
+        configs = read_matrix(MATRIX)
         self.assertEqual(sum(c.expect == "ktap+panics" for c in configs), 1)
         nopae = next(c for c in configs if c.name == "nopae")
         self.assertEqual((nopae.expect, nopae.log_text), ("panic", "hilo needs a CPU with PAE"))
@@ -401,6 +409,107 @@ class MatrixFile(unittest.TestCase):
                     "a kernel 1G max 9 ktap\na kernel 1G max 9 ktap\n"):
             with self.subTest(bad), self.assertRaises(MatrixError):
                 self.parse(bad)
+
+
+class OldSelector(unittest.TestCase):
+    """The matrix boots a selector in the old spelling (suite repeated in the
+    case name) and expects the kernel's panic that names the new one."""
+
+    def test_matrix_line(self):
+        line = next(c for c in read_matrix(MATRIX) if c.name == "old-selector")
+        self.assertEqual(line.expect, "panic")
+        self.assertEqual(line.cmdline, "test=kmap.kmap_double_kunmap_panics")
+        self.assertIn("use test=kmap.double_kunmap_panics", line.log_text)
+
+    def test_no_selector_of_the_matrix_repeats_its_suite(self):
+        for c in read_matrix(MATRIX):
+            if c.name == "old-selector":
+                continue
+            for word in c.cmdline.split():
+                for glob in word.partition("test=")[2].split(","):
+                    suite, _, case = glob.partition(".")
+                    with self.subTest(c.name):
+                        self.assertFalse(case and case.startswith(suite + "_"), glob)
+
+
+class RegisteredCases(unittest.TestCase):
+    def test_nm_follows_the_cross_prefix(self):
+        self.assertEqual(nm_command({}), "i686-linux-gnu-nm")
+        self.assertEqual(nm_command({"CROSS": "x86_64-elf-"}), "x86_64-elf-nm")
+        self.assertEqual(nm_command({"CROSS": "x86_64-elf-", "NM": "llvm-nm"}), "llvm-nm")
+        self.assertEqual(nm_command({"NM": ""}), "i686-linux-gnu-nm")
+
+    def test_symbols_are_suite_and_case(self):
+        """A case reported as kmap.reuses_slot is the symbol
+        __ktest_kmap_reuses_slot: a full run that reports it passes."""
+        r = run(PASSING_LOG)
+        r.kernel = "/build/debug/kernel.elf"
+        saved = verdicts.registered_cases
+        verdicts.registered_cases = lambda kernel: frozenset(
+            {"kmap_maps_highmem", "kmap_reuses_slot", "kmap_wraps_around", "vmap_maps_pages"})
+        try:
+            got = lines(ktap_outcomes(r, KnownNames([r])))
+        finally:
+            verdicts.registered_cases = saved
+        self.assertTrue(all(o[0] == "ok" for o in got), got)
+
+
+class Layout(unittest.TestCase):
+    """runner.py and the modules it is split into."""
+    MODULES = ("runner", "matrix", "ktap", "boot", "verdicts", "schedule", "report")
+
+    def test_each_module_states_its_contract_and_stays_small(self):
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in self.MODULES:
+            with self.subTest(name), open(os.path.join(here, name + ".py")) as f:
+                text = f.read()
+            self.assertIn("Contract:", __import__(name).__doc__ or "")
+            self.assertLessEqual(text.count("\n"), 300)
+
+    def test_entry_point_lists_the_matrix(self):
+        """`python3 tests/host/runner.py`, as the Makefile runs it."""
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "runner.py")
+        out = subprocess.run([sys.executable, script, "--list", "--only", "nopae"],
+                             capture_output=True, text=True, check=True).stdout
+        self.assertTrue(out.startswith("nopae "), out)
+
+
+class GdbPackage(unittest.TestCase):
+    """tools/gdb/hilo_gdb: its modules import one another without a cycle,
+    at the top of each file, and load() reloads them in an order where each
+    comes after those it imports."""
+    PACKAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__)))), "tools", "gdb", "hilo_gdb")
+
+    def imports(self):
+        """{module: {package modules it imports}}, and the nested imports."""
+        graph, nested = {}, []
+        for name in os.listdir(self.PACKAGE):
+            if not name.endswith(".py") or name == "__init__.py":
+                continue
+            with open(os.path.join(self.PACKAGE, name)) as f:
+                tree = ast.parse(f.read())
+            module = name[:-3]
+            graph[module] = set()
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.level == 1:
+                    graph[module] |= ({node.module} if node.module
+                                      else {a.name for a in node.names})
+                if isinstance(node, (ast.Import, ast.ImportFrom)) and node not in tree.body:
+                    nested.append(f"{module}:{node.lineno}")
+        return graph, nested
+
+    def test_no_cycle_and_load_order(self):
+        graph, nested = self.imports()
+        self.assertEqual(nested, [])
+        with open(os.path.join(self.PACKAGE, "__init__.py")) as f:
+            tree = ast.parse(f.read())
+        order = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                     and any(getattr(t, "id", "") == "MODULES" for t in n.targets))
+        self.assertEqual(sorted(order), sorted(graph))
+        for i, module in enumerate(order):
+            with self.subTest(module):
+                self.assertLessEqual(graph[module], set(order[:i]))
 
 
 if __name__ == "__main__":

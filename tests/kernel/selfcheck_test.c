@@ -6,7 +6,7 @@
  *
  * They are KTEST_MANUAL: an ordinary run never lists them; the self-check
  * lines of tests/matrix boot each one on its own with
- * test=selfcheck.selfcheck_<name>.
+ * test=selfcheck.<name>.
  */
 #include <asm/desc.h>
 #include <asm/processor.h>

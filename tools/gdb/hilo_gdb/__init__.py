@@ -1,5 +1,6 @@
 """hilo_gdb: the hilo-* GDB commands (entry point: tools/gdb/hilo.py).
 
+    errors    HiloError, the error a user can fix
     layout    constants of the memory layout, from the build's asm-offsets.py
     target    memory access: virtual, physical (QEMU's gdbstub), gdb values
     kernel    kernel structures through DWARF: tasks, lists, struct page
@@ -17,9 +18,10 @@
 import importlib
 import sys
 
-# Modules in dependency order: each is (re)loaded after those it imports,
-# once per load(), so that every command class exists exactly once.
-MODULES = ("command", "layout", "target", "kernel", "regions", "pgtable",
+# Modules in dependency order: each is (re)loaded after those it imports
+# (no module imports one after it: the imports form no cycle), once per
+# load(), so that every command class exists exactly once.
+MODULES = ("errors", "layout", "target", "command", "kernel", "regions", "pgtable",
            "mappings", "pkmap", "kmap_local", "page", "tasks", "dmesg", "qemu")
 
 
@@ -31,4 +33,4 @@ def load():
         full = f"{__name__}.{name}"
         old = sys.modules.get(full)
         modules.append(importlib.reload(old) if old else importlib.import_module(full))
-    modules[0].register_all()
+    modules[MODULES.index("command")].register_all()

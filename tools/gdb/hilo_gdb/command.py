@@ -4,14 +4,13 @@ A command is a subclass of Command with a `name`, a docstring (gdb shows
 it as the command's help: first line a summary, then usage and an
 example of the output) and a `run(args)` method that gets the arguments
 split as by a shell.  Errors the user can fix are raised as HiloError
-and reach the user as one gdb error line, "hilo-walk: ...".
+(errors.py) and reach the user as one gdb error line, "hilo-walk: ...".
 """
 
 import gdb
 
-
-class HiloError(Exception):
-    """A problem with the arguments or the target, told to the user."""
+from .errors import HiloError
+from .target import paging_on
 
 
 class Command(gdb.Command):
@@ -51,7 +50,6 @@ class Command(gdb.Command):
 
 def _memory_hint():
     """Why kernel memory may be unreadable: paging not on yet."""
-    from .target import paging_on      # target imports this module
     try:
         return "" if paging_on() else " (paging is not on yet: continue to start_kernel first)"
     except (gdb.error, HiloError):

@@ -5,7 +5,7 @@ names; nothing here knows an offset.
 
 import gdb
 
-from .command import HiloError
+from .errors import HiloError
 from .layout import layout
 from .target import require_virtual_mode
 

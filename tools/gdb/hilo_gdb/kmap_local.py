@@ -1,4 +1,4 @@
-"""hilo-kmap-local: a task's kmap_local stack (DESIGN.md 3, mm/kmap_local.c).
+"""hilo-kmap-local: a task's kmap_local stack (docs/design.md section 3, mm/kmap_local.c).
 
 Each task's kmap_ctrl { idx, pteval[] }: stack entry i of a task on CPU c
 lives in fixmap slot FIX_KMAP_BEGIN + i + KM_MAX_IDX * c.  While the task
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import gdb
 
 from . import kernel, pgtable
-from .command import Command, HiloError
+from .command import Command
+from .errors import HiloError
 from .layout import layout
 from .pgtable import entry_pfn
 

@@ -14,7 +14,7 @@ import os
 
 import gdb
 
-from .command import HiloError
+from .errors import HiloError
 
 _cache = {}     # path -> (mtime, Layout)
 

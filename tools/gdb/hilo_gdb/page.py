@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import gdb
 
 from . import kernel, pgtable, pkmap, target
-from .command import Command, HiloError, eval_int
+from .command import Command, eval_int
+from .errors import HiloError
 from .layout import layout
 from .regions import Regions
 

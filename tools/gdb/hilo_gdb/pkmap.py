@@ -1,4 +1,4 @@
-"""hilo-pkmap: the permanent kmap pool (DESIGN.md 3, mm/highmem.c).
+"""hilo-pkmap: the permanent kmap pool (docs/design.md section 3, mm/highmem.c).
 
 pkmap_count[LAST_PKMAP], the PTEs of the pool's one page table, the cursor
 last_pkmap_nr, kmap_stats, the wait queue pkmap_map_wait and the
@@ -10,7 +10,8 @@ TLB, n > 1 mapped with n - 1 users.
 import gdb
 
 from . import kernel, pgtable
-from .command import Command, HiloError
+from .command import Command
+from .errors import HiloError
 from .layout import layout
 from .pgtable import entry_pfn
 

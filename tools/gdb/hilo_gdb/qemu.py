@@ -8,7 +8,8 @@ Setting qemu.sstep to ENABLE alone (0x1) lets them through.
 
 import gdb
 
-from .command import Command, HiloError
+from .command import Command
+from .errors import HiloError
 
 SSTEP = {"on": 0x1, "off": 0x7}     # interrupts through / QEMU's default
 MEANING = {0x1: "on: interrupts and timers run while stepping",

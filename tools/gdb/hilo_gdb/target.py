@@ -15,7 +15,7 @@ import struct
 
 import gdb
 
-from .command import HiloError
+from .errors import HiloError
 
 # gdb debugs hilo as an i386 target: its addresses, virtual and physical,
 # are 32 bits wide.  ADDRESS_END is the end of the virtual address space.
