@@ -117,8 +117,22 @@ struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *nam
 	task->arg = arg;
 	task->flags = PF_KTHREAD;
 	task->cpu = smp_processor_id();
+	task->cpus_allowed = CPU_MASK_ALL;
 	task->sp = kthread_initial_sp(task);
 	return task;
+}
+
+/* kthread_bind - see hilo/kthread.h. */
+void kthread_bind(struct task_struct *task, unsigned int cpu)
+{
+	if (task->state != TASK_NEW)
+		panic("kthread_bind: task %s (pid %d) is %s, not new",
+		      task->comm, task->pid, task_state_name(task->state));
+	if (!cpu_online(cpu))
+		panic("kthread_bind: CPU %u is not online (task %s, pid %d)",
+		      cpu, task->comm, task->pid);
+	task->cpu = cpu;
+	task->cpus_allowed = 1u << cpu;
 }
 
 /* kthread_start - see hilo/kthread.h. */

@@ -82,10 +82,15 @@ static void sched_switch_in(struct task_struct *next)
 
 /* ---- the run queue ---- */
 
-/* resched_curr - make rq's CPU switch at its next chance.  rq lock held. */
+/*
+ * resched_curr - make rq's CPU switch at its next chance: at once when it
+ * is another CPU, which a reschedule IPI tells.  rq lock held.
+ */
 static void resched_curr(struct rq *rq)
 {
 	WRITE_ONCE(per_cpu(rq->cpu)->need_resched, true);
+	if (rq->cpu != smp_processor_id())
+		smp_send_reschedule(rq->cpu);
 }
 
 /*

@@ -22,6 +22,12 @@
 struct task_struct *kthread_create(int (*fn)(void *), void *arg,
 				   const char *namefmt, ...) __printf(3, 4);
 
+/*
+ * kthread_bind - make a TASK_NEW thread run on cpu only (its affinity
+ * becomes that one CPU).  cpu must be online; a panic otherwise.
+ */
+void kthread_bind(struct task_struct *task, unsigned int cpu);
+
 /* kthread_start - queue a TASK_NEW thread to run.  Any context. */
 void kthread_start(struct task_struct *task);
 

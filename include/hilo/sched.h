@@ -80,6 +80,7 @@ struct task_struct {
 	int pid;
 	char comm[TASK_COMM_LEN];	/* the name */
 	unsigned int cpu;		/* the CPU it runs or is queued on */
+	cpumask_t cpus_allowed;		/* the CPUs it may run on (affinity) */
 
 	/* Scheduling: the fields below are guarded by the CPU's rq lock. */
 	bool on_rq;			/* running or queued: not asleep */
