@@ -57,10 +57,11 @@ ASM_SRCS := $(sort $(wildcard boot/*.asm arch/x86/*.asm))
 # Two kernels from the same sources: $(BUILD)/kernel.elf, what `make run`
 # boots, and $(BUILD)/debug/kernel.elf, the test build, with the kmap
 # debug options (guard slots between local maps, real local mappings for
-# lowmem pages, `noshootdown` honoured for the runner's self-check).
+# lowmem pages; the SMP debug words `noshootdown` and `phantom_apic=`, see
+# arch/x86/tlb.c and arch/x86/smpboot.c).
 # tests/matrix says which configuration boots which.
 DEBUG_CFLAGS := -DCONFIG_DEBUG_KMAP_LOCAL -DCONFIG_DEBUG_KMAP_LOCAL_FORCE_MAP \
-                -DCONFIG_DEBUG_TLB_SHOOTDOWN
+                -DCONFIG_DEBUG_SMP
 
 KERNEL   := $(BUILD)/kernel.elf
 KERNEL_DEBUG := $(BUILD)/debug/kernel.elf

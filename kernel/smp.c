@@ -12,8 +12,9 @@
  *
  * Deadlock rule: the caller spins with interrupts enabled, and so does
  * every CPU that waits for call_lock, so a CPU can always take the IPI
- * it is sent.  Calling with interrupts disabled while other CPUs are
- * online is a panic; so is calling it from an interrupt handler.
+ * it is sent.  Calling with interrupts disabled is a panic (even while
+ * one CPU is online, so that the mistake shows on every machine); so is
+ * calling from an interrupt handler.
  */
 #include <asm/processor.h>
 #include <hilo/panic.h>
@@ -63,7 +64,7 @@ static void check_call_context(const char *fn, void (*func)(void *))
 	if (in_interrupt())
 		panic("%s: called from interrupt context on CPU %u (func %p)",
 		      fn, smp_processor_id(), (void *)func);
-	if (irqs_disabled() && num_online_cpus() > 1)
+	if (irqs_disabled())
 		panic("%s: called with interrupts disabled on CPU %u (func %p): a CPU that IPIs another with interrupts off can deadlock",
 		      fn, smp_processor_id(), (void *)func);
 }

@@ -243,13 +243,12 @@ void kunmap_high(struct page *page)
 		      nr, page);
 	case 1:
 		need_wakeup = wq_has_sleeper(&pkmap_map_wait);
+		kmap_stats.wakeups += need_wakeup;	/* under the lock: exact */
 		break;
 	}
 	spin_unlock(&kmap_lock);
-	if (need_wakeup) {
-		kmap_stats.wakeups++;
+	if (need_wakeup)
 		wake_up(&pkmap_map_wait);
-	}
 }
 
 /* kmap and kunmap may sleep: from interrupt or atomic context, a panic. */

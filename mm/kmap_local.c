@@ -95,7 +95,7 @@ void *__kmap_local_pfn_prot(unsigned long pfn, pgprot_t prot)
 	pteval = pfn_pte(pfn, prot);
 	set_pte(ptep, pteval);		/* a slot is flushed when unmapped */
 	current->kmap_ctrl.pteval[kmap_local_idx()] = pteval;
-	kmap_stats.local_maps++;
+	__atomic_add_fetch(&kmap_stats.local_maps, 1, __ATOMIC_RELAXED);	/* every CPU counts */
 	preempt_enable();
 	return (void *)vaddr;
 }

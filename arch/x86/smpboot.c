@@ -159,12 +159,34 @@ static bool boot_cpu_as(struct trampoline_params *tp, unsigned int cpu, u32 apic
 	return false;
 }
 
+#ifdef CONFIG_DEBUG_SMP
+/*
+ * Debug: `phantom_apic=ID` adds a CPU with APIC ID ID to the list, as a
+ * broken firmware table would: it never answers, which the test build
+ * uses to prove that such a CPU is named, left out, and the boot goes on.
+ */
+static void add_phantom_cpu(void)
+{
+	const char *arg = cmdline_get("phantom_apic");
+	unsigned long long id = cmdline_get_ull("phantom_apic", 0);
+
+	if (!arg || id > 0xFE || smp_cfg.nr_cpus >= SMP_CONFIG_MAX_CPUS)
+		return;
+	smp_cfg.apic_id[smp_cfg.nr_cpus++] = (u8)id;
+	pr_info("smp: phantom_apic: pretending a CPU with APIC ID %#llx exists\n", id);
+}
+#else
+static void add_phantom_cpu(void) { }
+#endif
+
 /* smp_boot_cpus - see asm/smpboot.h. */
 void smp_boot_cpus(void)
 {
 	struct trampoline_params *tp;
 	unsigned int cpu = 1;
 
+	if (lapic_in_use)
+		add_phantom_cpu();
 	if (smp_cfg.nr_cpus > 1) {
 		tp = trampoline_setup();
 		for (unsigned int i = 1; i < smp_cfg.nr_cpus && cpu < NR_CPUS; i++)

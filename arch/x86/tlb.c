@@ -62,7 +62,7 @@ static void do_kernel_range_flush(void *info)
 		flush_tlb_one(va);
 }
 
-#ifdef CONFIG_DEBUG_TLB_SHOOTDOWN
+#ifdef CONFIG_DEBUG_SMP
 /*
  * Debug: `noshootdown` on the command line makes kernel-range flushes
  * local only, as a kernel that forgot the IPI would be.  The test build

@@ -20,13 +20,14 @@
 
 struct task_struct;
 
+/* The pool's counters are changed under kmap_lock; local_maps atomically. */
 struct kmap_stats {
 	unsigned long maps;		/* new pool mappings (PTE written) */
 	unsigned long reuses;		/* kmap of a page already in the pool */
 	unsigned long flushes;		/* wraparound flushes of the pool */
 	unsigned long sleeps;		/* kmap waited for a free slot */
 	unsigned long wakeups;		/* kunmap woke a waiter */
-	unsigned long local_maps;	/* kmap_local slot mappings */
+	unsigned long local_maps;	/* kmap_local slot mappings (atomic: any CPU) */
 };
 extern struct kmap_stats kmap_stats;
 

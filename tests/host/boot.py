@@ -63,7 +63,7 @@ def kernel_path(config, build):
 
 def boot_env(boot, build):
     env = dict(os.environ)
-    env.update(BUILD=build, MEM=boot.config.mem, CPU=boot.config.cpu, SMP="1",
+    env.update(BUILD=build, MEM=boot.config.mem, CPU=boot.config.cpu, SMP=str(boot.config.smp),
                ACCEL="tcg", BOOT=boot.config.boot, CMDLINE=boot.cmdline,
                LOG=boot.log, TIMEOUT=str(boot.config.timeout), GDB_PORT="",
                QEMU_EXTRA="", KERNEL=kernel_path(boot.config, build))

@@ -3,7 +3,8 @@
 Contract: read_matrix(path) returns the configurations of the matrix, one
 Config per line in file order, or raises MatrixError naming the file and
 line of the first malformed line (unknown boot, expect kind or option, a
-timeout that is not seconds, a gdb line that boots an ISO), of duplicate
+timeout that is not seconds, an smp= that is not 1..8, a gdb line that
+boots an ISO), of duplicate
 names, or of more than one ktap+panics line.  Also where the repository
 and its matrix are (ROOT, MATRIX) and the expect kinds (EXPECT_KINDS).
 """
@@ -38,6 +39,7 @@ class Config:
     log_text: Optional[str] = None
     cmdline: str = ""
     kernel: str = ""
+    smp: int = 1
 
 
 def parse_matrix_line(words, where):
@@ -59,10 +61,15 @@ def parse_matrix_line(words, where):
     config.kernel = "debug" if boot == "kernel" else "plain"
     for option in options:
         key, eq, value = option.partition("=")
-        if not eq or key not in ("log", "cmdline", "kernel"):
-            raise MatrixError(f"{where}: unknown option {option!r} (log=, cmdline=, kernel=)")
+        if not eq or key not in ("log", "cmdline", "kernel", "smp"):
+            raise MatrixError(f"{where}: unknown option {option!r} (log=, cmdline=, kernel=, smp=)")
         if key == "kernel" and value not in ("debug", "plain"):
             raise MatrixError(f"{where}: kernel must be debug or plain, not {value!r}")
+        if key == "smp":
+            if not value.isdigit() or not 1 <= int(value) <= 8:
+                raise MatrixError(f"{where}: smp must be a CPU count from 1 to 8, not {value!r}")
+            config.smp = int(value)
+            continue
         setattr(config, "log_text" if key == "log" else key, value)
     return config
 

@@ -1,7 +1,8 @@
 """tests/host/schedule.py: booting the selected configurations.
 
 Contract: Matrix(configs, build, jobs, memory_mib).run() boots every
-configuration, at most `jobs` at a time and never more guest RAM (plus
+configuration, at most `jobs` vCPUs at a time (a boot with smp=N takes N
+of the -j slots, at most all) and never more guest RAM (plus
 QEMU's own) at once than memory_mib, except a boot too big for it, which
 runs alone; it removes the configurations' old logs first, queues the
 expected-panic cases of the ktap+panics configuration when that boot
@@ -77,8 +78,9 @@ class Matrix:
 
     def first_boots(self):
         """The matrix lines, the ktap+panics one first so that its
-        expected-panic boots overlap with the others."""
-        order = sorted(self.configs, key=lambda c: c.expect != "ktap+panics")
+        expected-panic boots overlap with the others, then the multi-CPU
+        ones (the longest)."""
+        order = sorted(self.configs, key=lambda c: (c.expect != "ktap+panics", -c.smp))
         return [Boot(c, c.cmdline, self.log_path(c)) for c in order]
 
     def follow_ups(self, run):
@@ -89,17 +91,27 @@ class Matrix:
                      self.log_path(run.config, selection), (label, message))
                 for label, message, selection in (expected_panics(ktap) if ktap else [])]
 
+    def slots(self, boot):
+        """The -j slots a boot takes: one per vCPU (each is a host thread
+        under multi-threaded TCG), at most all of them."""
+        return min(boot.config.smp, self.jobs)
+
     def startable(self, ready, running):
-        """The ready boots that may start now, in order: the first that fits
-        next to the running ones; a boot too big for the host runs alone."""
+        """The ready boots that may start now, in order: those that fit next
+        to the running ones in -j slots and in memory; a boot too big for
+        the host runs alone."""
         started = []
         in_use = sum(boot_mib(b) for b in running)
+        slots = sum(self.slots(b) for b in running)
         for boot in ready:
-            if len(running) + len(started) >= self.jobs:
+            if slots >= self.jobs:
                 break
-            if not running and not started or in_use + boot_mib(boot) <= self.memory_mib:
+            idle = not running and not started
+            if idle or (slots + self.slots(boot) <= self.jobs and
+                        in_use + boot_mib(boot) <= self.memory_mib):
                 started.append(boot)
                 in_use += boot_mib(boot)
+                slots += self.slots(boot)
         return started
 
     def progress(self, run):

@@ -343,8 +343,9 @@ class Panics(unittest.TestCase):
 
 
 class Scheduling(unittest.TestCase):
-    def boot(self, mem):
-        return Boot(Config(f"kernel-{mem}", "kernel", mem, "max", 60, "ktap"), "", "/x.log")
+    def boot(self, mem, smp=1):
+        return Boot(Config(f"kernel-{mem}", "kernel", mem, "max", 60, "ktap", smp=smp),
+                    "", "/x.log")
 
     def test_guest_mib(self):
         self.assertEqual([guest_mib(m) for m in ("32M", "16G", "1024", "2g", "x")],
@@ -368,6 +369,15 @@ class Scheduling(unittest.TestCase):
         boots = [self.boot("32M") for _ in range(3)]
         self.assertEqual(matrix.startable(boots, []), boots[:2])
         self.assertEqual(matrix.startable(boots[2:], boots[:2]), [])
+
+
+    def test_a_multi_cpu_boot_takes_a_slot_per_cpu(self):
+        matrix = Matrix([], "/b", 2)
+        smp2, smp8, one = self.boot("1G", 2), self.boot("2G", 8), self.boot("32M")
+        self.assertEqual(matrix.startable([smp2, one], []), [smp2])
+        self.assertEqual(matrix.startable([one], [smp2]), [])
+        self.assertEqual(matrix.startable([smp8, one], []), [smp8])
+        self.assertEqual(matrix.startable([one, smp2], []), [one])
 
 
 class GdbLines(unittest.TestCase):
@@ -398,6 +408,10 @@ class MatrixFile(unittest.TestCase):
         (c,) = self.parse('a iso 1G qemu32,+pse36 9 ktap cmdline="test=x y" # note\n')
         self.assertEqual((c.boot, c.cpu, c.timeout, c.cmdline), ("iso", "qemu32,+pse36", 9, "test=x y"))
 
+    def test_smp_option(self):
+        (one, four) = self.parse("a kernel 1G max 9 ktap\nb kernel 4G max 9 ktap smp=4\n")
+        self.assertEqual((one.smp, four.smp), (1, 4))
+
     def test_gdb_line(self):
         (c,) = self.parse("g kernel 1G max 90 gdb cmdline=test=gdbscenario.x\n")
         self.assertEqual((c.expect, c.kernel, c.cmdline), ("gdb", "debug", "test=gdbscenario.x"))
@@ -405,7 +419,8 @@ class MatrixFile(unittest.TestCase):
     def test_errors(self):
         for bad in ("a kernel 1G max 9\n", "a floppy 1G max 9 ktap\n", "a iso 1G max 9 gdb\n",
                     "a kernel 1G max 9s ktap\n", "a kernel 1G max 9 pass\n",
-                    "a kernel 1G max 9 ktap smp=2\n",
+                    "a kernel 1G max 9 ktap smp=0\n", "a kernel 1G max 9 ktap smp=9\n",
+                    "a kernel 1G max 9 ktap smp=two\n", "a kernel 1G max 9 ktap cpus=2\n",
                     "a kernel 1G max 9 ktap\na kernel 1G max 9 ktap\n"):
             with self.subTest(bad), self.assertRaises(MatrixError):
                 self.parse(bad)

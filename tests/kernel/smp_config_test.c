@@ -65,7 +65,13 @@ KTEST(smp_config, mp_table_agrees)
 	static struct smp_config madt, mp;
 
 	ASSERT_TRUE(t, acpi_find_madt_config(&kmap_phys_reader, &madt));
-	ASSERT_TRUE(t, mptable_find_config(&kmap_phys_reader, &mp));
+	if (!mptable_find_config(&kmap_phys_reader, &mp)) {
+		/* SeaBIOS leaves it out for a CPU without a local APIC. */
+		ktest_log(t, "no MP table: %s", mp.why);
+		ASSERT_FALSE(t, boot_cpu.apic);
+		ktest_skip(t, "the firmware wrote no MP table");
+		return;
+	}
 	ktest_log(t, "MADT at 0x%llx (%u bytes), MP table at 0x%llx (%u bytes): %u and %u CPUs, %u and %u disabled; \"%s\"",
 		  madt.table_phys, madt.table_len, mp.table_phys, mp.table_len,
 		  madt.nr_cpus, mp.nr_cpus, madt.nr_disabled, mp.nr_disabled, mp.why);
