@@ -6,9 +6,9 @@ port of 127.0.0.1, runs `gdb -batch` on it with hilo's commands
 (tools/gdb/hilo.py) and the checks of tests/host/gdb_checks.py, which stop the
 kernel's gdbscenario case in kmap_local_page, kunmap_local,
 flush_all_zero_pkmaps and kmap_local_sched_in and compare what the hilo-*
-commands print with what the kernel recorded (with several CPUs, also
-hilo-cpus against percpu[]).  Then writes the outcome as
-KTAP to $LOG, where tests/host/runner.py reads it like a boot's:
+commands print with what the kernel recorded, hilo-cpus with percpu[].
+Then writes the outcome as KTAP to $LOG, where tests/host/runner.py reads
+it like a boot's:
 
     KTAP version 1
     1..1

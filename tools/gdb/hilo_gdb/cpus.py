@@ -64,8 +64,8 @@ address and the frame its PTE maps.
 
   (gdb) hilo-cpus
     CPU  APIC  THREAD  TASK               PREEMPT_COUNT                                  RESCHED  LIVE LOCAL SLOTS
-  *   0     0       1  0 (boot)           0x00000000 (preempt 0 hardirq 0 nmi 0)         no       0
-      1     1       2  3 (gdbs/a)         0x00010001 (preempt 1 hardirq 1 nmi 0)         yes      2: 0xffbff000 pfn 0x37bfe, 0xffbfd000 pfn 0x37bff
+      0     0       1  1 (idle/0)         0x00000000 (preempt 0 hardirq 0 nmi 0)         no       0
+  *   1     1       2  3 (gdbs/a)         0x00000000 (preempt 0 hardirq 0 nmi 0)         no       2: 0xfffdc000 pfn 0x37bfe, 0xfffda000 pfn 0x37bff
   online: cpu_online_mask 0x3 (2 CPUs); NR_CPUS 8
 
 A mapped slot that is not the running task's kmap_ctrl.pteval[] entry is
