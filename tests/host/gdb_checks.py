@@ -15,6 +15,14 @@ gdb expressions: the PTE hilo-walk prints is current->kmap_ctrl.pteval[],
 hilo-pkmap's counts are pkmap_count[], memory read through a mapping is
 what QEMU's monitor reads at the physical address hilo-walk gave.
 
+With several CPUs (GDBTEST_SMP, from gdb_test.py) the scenario's threads
+run on the highest CPU: "current" is always the task of the CPU of the
+thread gdb stopped in (the percpu entry its %fs reaches).  hilo-cpus is
+checked at the start and at the kmap stops, field by field, against
+percpu[], apic_ids[] and QEMU's thread names (CPU#n), its slots against
+memory read through them and by QEMU's monitor; on every thread,
+hilo-kmap-local without a task and hilo-walk must use that thread's CPU.
+
 The results go to $GDBTEST_RESULTS as JSON: [[case, [failures], reached]].
 """
 
@@ -40,10 +48,11 @@ def scenario_function():
 
 SCENARIO = scenario_function()
 COMMANDS = ("hilo-walk", "hilo-mappings", "hilo-pkmap", "hilo-kmap-local", "hilo-page",
-            "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq")
+            "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq", "hilo-cpus")
 BAD_ARGUMENTS = ("hilo-walk", "hilo-walk no_such_symbol", "hilo-page -pfn 0xfffffff",
                  "hilo-kmap-local no_such_task", "hilo-dmesg lots", "hilo-pkmap some",
-                 "hilo-mappings 0x2000 0x1000", "hilo-sstep-irq maybe")
+                 "hilo-mappings 0x2000 0x1000", "hilo-sstep-irq maybe",
+                 "hilo-cpus 1")
 CASES = (
     "commands_registered_with_help",
     "bad_arguments_give_clear_errors",
@@ -60,6 +69,8 @@ CASES = (
     "sched_out_tore_slots_down",
     "sched_in_restores_slots",
     "dmesg_shows_kernel_log",
+    "cpus_match_percpu",
+    "commands_follow_selected_thread",
 )
 STOPS = {"kmap_local_page": 4, "kunmap_local": 4, "flush_all_zero_pkmaps": 2,
          "kmap_local_sched_in": 3}         # stops checked per breakpoint
@@ -139,7 +150,9 @@ def value(expr):
 
 
 def current():
-    return value("percpu[0].current_task")
+    """The task running on the CPU of gdb's selected thread: the field its
+    %fs segment reaches, as `current` does in the kernel."""
+    return value("((struct percpu *)$fs_base)->current_task")
 
 
 def label(task):
@@ -184,6 +197,173 @@ def monitor_words(phys, count):
 
 def pte_frame(pte):
     return pte & layout().PTE_PFN_MASK
+
+
+# ---- several CPUs: hilo-cpus against percpu[], apic_ids[] and QEMU's threads
+
+CPU_ROW_RE = re.compile(r"^([* ])\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+) \(([^)]*)\)\s+"
+                        r"(0x[0-9a-f]{8}) \(preempt (\d+) hardirq (\d+) nmi (\d+)"
+                        r"(?: other 0x[0-9a-f]+)?\)\s+(yes|no)\s+(\d+)(?:: (.*))?$", re.M)
+CPU_SLOT_RE = re.compile(r"(0x[0-9a-f]{8}) pfn (0x[0-9a-f]+)")
+QEMU_THREAD_RE = re.compile(r"^\*?\s+(\d+)\s+Thread \S+ \(CPU#(\d+)", re.M)
+LOCAL_HEADER_RE = re.compile(r"^task (\d+) \(([^)]*)\), cpu (\d+),", re.M)
+WALK_HEADER_RE = re.compile(r"cr3 (0x[0-9a-f]+) \(cpu (\d+)\)")
+SWITCH_PATH = ("context_switch", "sched_switch_out", "kmap_local_sched_out",
+               "finish_task_switch", "sched_switch_in", "kmap_local_sched_in")
+
+
+def preempt_fields():
+    """{field: (mask, offset)} of preempt_count, from include/hilo/preempt.h."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(root, "include", "hilo", "preempt.h")) as f:
+        defines = dict(re.findall(r"^#define\s+(\w+)\s+(0x[0-9a-fA-F]+)", f.read(), re.M))
+    return {name.lower(): (int(defines[f"{name}_MASK"], 16), int(defines[f"{name}_OFFSET"], 16))
+            for name in ("PREEMPT", "HARDIRQ", "NMI")}
+
+
+def online_cpus():
+    mask = int(value("cpu_online_mask"))
+    return [cpu for cpu in range(32) if mask & (1 << cpu)]
+
+
+def qemu_threads():
+    """{QEMU's CPU index: gdb thread number}, from `info threads`: QEMU
+    names each thread after its vCPU ("Thread 1.2 (CPU#1 ...)")."""
+    out = gdb.execute("info threads", to_string=True)
+    return {int(index): int(num) for num, index in QEMU_THREAD_RE.findall(out)}
+
+
+def cpu_slot_addr(cpu, i):
+    lay = layout()
+    return lay.FIXADDR_TOP - ((lay.FIX_KMAP_BEGIN + i + lay.KM_MAX_IDX * cpu) << lay.PAGE_SHIFT)
+
+
+def in_switch_path():
+    """Whether the selected thread is inside a task switch (its slots may
+    be half torn down or restored)."""
+    frame = gdb.newest_frame()
+    for _ in range(8):
+        if frame is None:
+            return False
+        if frame.name() in SWITCH_PATH:
+            return True
+        frame = frame.older()
+    return False
+
+
+def on_each_thread(fn):
+    """fn(thread number) with each gdb thread selected in turn; then the
+    thread selected before is selected again (at its newest frame)."""
+    selected = gdb.selected_thread()
+    try:
+        for t in sorted(gdb.selected_inferior().threads(), key=lambda t: t.num):
+            t.switch()
+            fn(t.num)
+    finally:
+        selected.switch()
+
+
+def check_cpus(where):
+    """hilo-cpus: one row per online CPU, each field equal to the kernel's
+    records; each listed slot reads the same through its address as QEMU's
+    monitor reads at the frame.  Then, on each thread, hilo-kmap-local
+    without a task and hilo-walk use that thread's CPU."""
+    case = "cpus_match_percpu"
+    want_cpus = int(os.environ.get("GDBTEST_SMP") or 1)
+    online = online_cpus()
+    R.expect(case, len(online) == want_cpus,
+             f"{where}: cpu_online_mask {int(value('cpu_online_mask')):#x}, "
+             f"QEMU has {want_cpus} CPUs")
+    out = run(case, "hilo-cpus") or ""
+    rows = {int(m[1]): m for m in CPU_ROW_RE.findall(out)}
+    R.expect(case, sorted(rows) == online, f"{where}: hilo-cpus lists CPUs {sorted(rows)}, "
+                                           f"cpu_online_mask has {online}:\n{out}")
+    threads = qemu_threads()
+    fields = preempt_fields()
+    selected_cpu = int(value("((struct percpu *)$fs_base)->cpu"))
+    if selected_cpu != 0 and saved_ptes(current()):
+        SEEN["maps off the boot CPU"] = where
+    switching = {}
+    on_each_thread(lambda num: switching.__setitem__(num, in_switch_path()))
+    for cpu in online:
+        row = rows.get(cpu)
+        if row is None:
+            continue
+        mark, _, apic, thread, pid, comm, count, pre, hard, nmi, resched, nslots, slots = row
+        pc = f"percpu[{cpu}]"
+        task = value(f"{pc}.current_task")
+        apic_id = int(value(f"apic_ids[{cpu}]"))
+        raw = int(value(f"{pc}.preempt_count")) & 0xFFFFFFFF
+        decoded = {name: (raw & mask) // offset for name, (mask, offset) in fields.items()}
+        expected = {
+            "selected mark": (mark == "*", cpu == selected_cpu),
+            "APIC ID": (apic, str(apic_id)),
+            "thread": (thread, str(threads.get(apic_id, "-"))),
+            "task": ((int(pid), comm), (int(task["pid"]), task["comm"].string())),
+            "preempt_count": (int(count, 16), raw),
+            "decoded preempt_count": ((int(pre), int(hard), int(nmi)),
+                                      (decoded["preempt"], decoded["hardirq"], decoded["nmi"])),
+            "need_resched": (resched == "yes", bool(int(value(f"{pc}.need_resched")))),
+        }
+        for what, (got, want) in expected.items():
+            R.expect(case, got == want, f"{where}: cpu {cpu}'s {what} is {got} in hilo-cpus, "
+                                        f"the kernel says {want}")
+        listed = [(int(va, 16), int(pfn, 16)) for va, pfn in CPU_SLOT_RE.findall(slots or "")]
+        R.expect(case, len(listed) == int(nslots),
+                 f"{where}: cpu {cpu}: count {nslots} but {len(listed)} slots listed")
+        for va, pfn in listed:
+            through_slot = [int(value(f"((unsigned int *){va:#x})[{k}]")) for k in range(4)]
+            physical = monitor_words(pfn << layout().PAGE_SHIFT, 4)
+            R.expect(case, through_slot == physical,
+                     f"{where}: cpu {cpu}'s slot {va:#x} reads {through_slot}, "
+                     f"frame {pfn:#x} reads {physical}")
+        if switching.get(threads.get(apic_id)):
+            continue                    # slots legitimately in flux
+        saved = {cpu_slot_addr(cpu, i): pte_frame(pte) >> layout().PAGE_SHIFT
+                 for i, pte in enumerate(saved_ptes(task)) if pte}
+        R.expect(case, dict(listed) == saved,
+                 f"{where}: cpu {cpu} lists slots {[(hex(v), hex(p)) for v, p in listed]}, "
+                 f"{label(task)}'s kmap_ctrl has {[(hex(v), hex(p)) for v, p in saved.items()]}")
+    check_selected_thread_commands(where, threads)
+
+
+SEEN = {}      # what the stops covered, for the checks at the end
+
+
+def check_smp_coverage():
+    """With several CPUs the scenario's threads run on the highest one:
+    some stop must have checked live maps there, not on CPU 0."""
+    if int(os.environ.get("GDBTEST_SMP") or 1) > 1:
+        R.expect("commands_follow_selected_thread", "maps off the boot CPU" in SEEN,
+                 "no stop checked a task with live maps on a CPU other than 0")
+
+
+def check_selected_thread_commands(where, threads):
+    """On each thread whose vCPU is an online CPU: hilo-kmap-local shows
+    that CPU's running task, hilo-walk names that CPU and its CR3."""
+    case = "commands_follow_selected_thread"
+    cpu_of_thread = {num: cpu for cpu in online_cpus()
+                     for index, num in threads.items() if index == int(value(f"apic_ids[{cpu}]"))}
+
+    def check(num):
+        cpu = cpu_of_thread.get(num)
+        if cpu is None:
+            return
+        task = value(f"percpu[{cpu}].current_task")
+        out = run(case, "hilo-kmap-local") or ""
+        header = LOCAL_HEADER_RE.search(out)
+        R.expect(case, header and (int(header[1]), header[2]) == (int(task["pid"]),
+                                                                   task["comm"].string()),
+                 f"{where}: on thread {num} (cpu {cpu}) hilo-kmap-local shows "
+                 f"{header and header[0]!r}, cpu {cpu} runs {label(task)}")
+        out = run(case, f"hilo-walk {layout().FIXADDR_TOP - layout().PAGE_SIZE:#x}") or ""
+        header = WALK_HEADER_RE.search(out)
+        cr3 = int(value("$cr3")) & ~0x1F
+        R.expect(case, header and (int(header[1], 16), int(header[2])) == (cr3, cpu),
+                 f"{where}: on thread {num} (cpu {cpu}, cr3 {cr3:#x}) hilo-walk's "
+                 f"header says {header and header[0]!r}")
+
+    on_each_thread(check)
 
 
 # ---- stepping out of a function without stopping elsewhere
@@ -253,6 +433,7 @@ def at_scenario_start(stops):
         check_bad_arguments(command)
     check_tasks()
     check_dmesg()
+    check_cpus("scenario start")
     for name in STOPS:
         stops.add(name)
 
@@ -337,6 +518,7 @@ def at_kmap_local_page(stops):
     check_page(task, i, vaddr, where)
     check_tasks()
     check_mappings(task, where)
+    check_cpus(where)
 
 
 def check_page(task, i, vaddr, where):
@@ -372,6 +554,7 @@ def at_kunmap_local(stops):
         return False                    # lowmem, or a misuse the kernel reports
     check_live_slot("walk_prints_saved_pteval", task, i, where)
     check_local_stack("kmap_local_matches_live_ptes", task, where)
+    check_cpus(where)
     stops.finish()
     case = "kunmap_local_clears_top_slot"
     got, phys = walk(case, slot)
@@ -515,6 +698,7 @@ def main():
         if "Remote connection closed" not in str(e) and "not being run" not in str(e):
             R.expect(CASES[0], False, f"gdb: {e}")
     finally:
+        check_smp_coverage()
         R.save(os.environ["GDBTEST_RESULTS"])
 
 

@@ -6,8 +6,9 @@ port of 127.0.0.1, runs `gdb -batch` on it with hilo's commands
 (tools/gdb/hilo.py) and the checks of tests/host/gdb_checks.py, which stop the
 kernel's gdbscenario case in kmap_local_page, kunmap_local,
 flush_all_zero_pkmaps and kmap_local_sched_in and compare what the hilo-*
-commands print with what the kernel recorded.  Then writes the outcome as
-KTAP to $LOG, where tests/host/runner.py reads it like a boot's:
+commands print with what the kernel recorded, hilo-cpus with percpu[].
+Then writes the outcome as KTAP to $LOG, where tests/host/runner.py reads
+it like a boot's:
 
     KTAP version 1
     1..1
@@ -23,8 +24,11 @@ KTAP to $LOG, where tests/host/runner.py reads it like a boot's:
 A check fails when a command raises an error, prints nothing or disagrees
 with the kernel; a case whose breakpoint was never reached fails too.
 
-Inputs: the environment of tools/run (BUILD, KERNEL, MEM, CPU, CMDLINE,
-TIMEOUT, LOG...).  Files next to $LOG (<name>.log): <name>.serial.log the
+Inputs: the environment of tools/run (BUILD, KERNEL, MEM, CPU, SMP, CMDLINE,
+TIMEOUT, LOG...).  The number of CPUs QEMU gets is, first found:
+`--smp N` on the command line; a word `gdbtest.smp=N` in CMDLINE, which is
+taken out of the kernel's command line (how a matrix line asks for several
+CPUs); SMP (tools/run's, default 1).  The checks get it as GDBTEST_SMP.  Files next to $LOG (<name>.log): <name>.serial.log the
 kernel's serial output, <name>.gdb.log gdb's transcript.  Exit status 0
 when every case passed, 1 otherwise, 5 when gdb or QEMU could not run;
 the verdict goes to stderr as "hilo: ..." like tools/run's.
@@ -32,6 +36,7 @@ the verdict goes to stderr as "hilo: ..." like tools/run's.
 Python 3 standard library only.
 """
 
+import argparse
 import json
 import os
 import shutil
@@ -47,6 +52,20 @@ SUITE = "gdb"
 GRACE = 15          # seconds gdb and QEMU get beyond TIMEOUT to end
 REMOTE_TIMEOUT = 30  # seconds gdb waits for a gdbstub reply (QEMU may be slow
                      # on a loaded host; gdb's default 2 s desynchronizes)
+
+
+SMP_WORD = "gdbtest.smp="
+
+
+def cpu_count(argument, env):
+    """(CPUs for QEMU, the kernel's command line without gdbtest.smp=N)."""
+    words = env.get("CMDLINE", "").split()
+    asked = [w[len(SMP_WORD):] for w in words if w.startswith(SMP_WORD)]
+    cmdline = " ".join(w for w in words if not w.startswith(SMP_WORD))
+    count = argument or (asked[-1] if asked else None) or env.get("SMP") or "1"
+    if not str(count).isdigit() or not 1 <= int(count) <= 8:
+        raise ValueError(f"the CPU count must be 1 to 8, not {count!r}")
+    return int(count), cmdline
 
 
 def free_port():
@@ -133,7 +152,16 @@ def ktap(cases):
 
 
 def main():
+    parser = argparse.ArgumentParser(description="The GDB test (see the module's help).")
+    parser.add_argument("--smp", metavar="N", help="boot with N CPUs (default: see above)")
+    args = parser.parse_args()
     env = dict(os.environ)
+    try:
+        smp, cmdline = cpu_count(args.smp, env)
+    except ValueError as e:
+        say(f"gdb test: {e}")
+        return 5
+    env.update(SMP=str(smp), CMDLINE=cmdline, GDBTEST_SMP=str(smp))
     build = env.get("BUILD", "build")
     kernel = env.get("KERNEL") or os.path.join(build, "debug", "kernel.elf")
     log = env.get("LOG") or os.path.join(build, "test-logs", "gdb.log")

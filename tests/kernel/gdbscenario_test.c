@@ -7,7 +7,11 @@
  *      spin, reading their patterns back, until the timer has preempted
  *      them GDBS_PREEMPTIONS times; then they unmap in reverse order.
  *      Every switch between them tears one's slots down and restores the
- *      other's: GDB checks both sides in kmap_local_sched_in.
+ *      other's: GDB checks both sides in kmap_local_sched_in.  Both are
+ *      bound to the highest online CPU, so that they take turns there
+ *      (each alone on a CPU would never be preempted) and, with several
+ *      CPUs, GDB follows them on a CPU other than the boot CPU, whose
+ *      slots are elsewhere in the fixmap.
  *   2. the boot task kmap()s GDBS_POOL_PAGES highmem pages one after the
  *      other, holding the first two, so the pool's cursor wraps around and
  *      flush_all_zero_pkmaps() clears the rest.
@@ -22,6 +26,7 @@
 #include <hilo/mm.h>
 #include <hilo/printk.h>
 #include <hilo/sched.h>
+#include <hilo/smp.h>
 
 #define GDBS_PREEMPTIONS 3		/* per thread, while it holds its maps */
 #define GDBS_POOL_PAGES  (LAST_PKMAP + 2) /* enough to wrap the pool around */
@@ -76,17 +81,34 @@ static void free_pages_array(struct page **pages, unsigned int n)
 	}
 }
 
+/* The highest online CPU: where both threads of part 1 run. */
+static unsigned int gdbs_worker_cpu(void)
+{
+	unsigned int cpu, last = 0;
+
+	for_each_online_cpu(cpu)
+		last = cpu;
+	return last;
+}
+
 /* Part 1: two threads with live local maps, switched by the timer. */
 static void gdbs_local_maps(struct ktest *t)
 {
 	struct gdbs_worker w[2] = { { .pattern = 0xa0a0a0a0 }, { .pattern = 0xb0b0b0b0 } };
 	struct task_struct *task[2];
+	unsigned int cpu = gdbs_worker_cpu();
 
 	for (int i = 0; i < 2; i++)
 		if (!alloc_highmem_pages(t, w[i].page, 2))
 			goto out;
-	task[0] = kthread_run(gdbs_worker_fn, &w[0], "gdbs/a");
-	task[1] = kthread_run(gdbs_worker_fn, &w[1], "gdbs/b");
+	for (int i = 0; i < 2; i++) {
+		task[i] = kthread_create(gdbs_worker_fn, &w[i], "gdbs/%c", 'a' + i);
+		if (task[i]) {
+			kthread_bind(task[i], cpu);
+			kthread_start(task[i]);
+		}
+	}
+	pr_info("gdbscenario: gdbs/a and gdbs/b on cpu %u\n", cpu);
 	for (int i = 0; i < 2; i++) {
 		EXPECT_NOT_NULL(t, task[i]);
 		if (task[i])

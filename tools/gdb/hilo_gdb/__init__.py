@@ -4,12 +4,14 @@
     layout    constants of the memory layout, from the build's asm-offsets.py
     target    memory access: virtual, physical (QEMU's gdbstub), gdb values
     kernel    kernel structures through DWARF: tasks, lists, struct page
+    smp       several CPUs: the selected thread's CPU, percpu[], apic_ids[]
     regions   names of the kernel's virtual regions
     pgtable   hilo-walk: the PAE page tables, one address or every mapping
     mappings  hilo-mappings: a range dump, merged into named runs
     page      hilo-page: a page frame and its conversions
     pkmap     hilo-pkmap: the kmap pool and its invariants
     kmap_local  hilo-kmap-local: a task's kmap_local stack
+    cpus      hilo-cpus: the online CPUs
     tasks     hilo-tasks
     dmesg     hilo-dmesg
     qemu      hilo-sstep-irq: interrupts while single-stepping
@@ -21,8 +23,8 @@ import sys
 # Modules in dependency order: each is (re)loaded after those it imports
 # (no module imports one after it: the imports form no cycle), once per
 # load(), so that every command class exists exactly once.
-MODULES = ("errors", "layout", "target", "command", "kernel", "regions", "pgtable",
-           "mappings", "pkmap", "kmap_local", "page", "tasks", "dmesg", "qemu")
+MODULES = ("errors", "layout", "target", "command", "kernel", "smp", "regions", "pgtable",
+           "mappings", "pkmap", "kmap_local", "cpus", "page", "tasks", "dmesg", "qemu")
 
 
 def load():

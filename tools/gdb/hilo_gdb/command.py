@@ -49,9 +49,17 @@ class Command(gdb.Command):
 
 
 def _memory_hint():
-    """Why kernel memory may be unreadable: paging not on yet."""
+    """Why kernel memory may be unreadable: paging not on yet, on the boot
+    CPU or on the selected vCPU (gdb reads memory through the selected
+    thread's vCPU, and an AP not started yet is in real mode)."""
     try:
-        return "" if paging_on() else " (paging is not on yet: continue to start_kernel first)"
+        if paging_on():
+            return ""
+        thread = gdb.selected_thread()
+        if thread.num != 1 and len(gdb.selected_inferior().threads()) > 1:
+            return (f" (paging is off on gdb's thread {thread.num}: a CPU not started yet? "
+                    "select a running one, e.g. `thread 1`)")
+        return " (paging is not on yet: continue to start_kernel first)"
     except (gdb.error, HiloError):
         return ""
 

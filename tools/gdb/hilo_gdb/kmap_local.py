@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import gdb
 
-from . import kernel, pgtable
+from . import kernel, pgtable, smp
 from .command import Command
 from .errors import HiloError
 from .layout import layout
@@ -93,7 +93,7 @@ class KmapLocalCommand(Command):
     """Show a task's kmap_local stack: hilo-kmap-local [TASK]
 
 TASK is a pid, a name, or a `struct task_struct *` expression (default:
-the running task).  Prints kmap_ctrl.idx and, for each stack entry below
+the task running on the CPU of gdb's selected thread, see hilo-cpus).  Prints kmap_ctrl.idx and, for each stack entry below
 it, the fixmap slot address, the saved pteval and its frame, the live PTE
 (read physically from the fixmap's page table) and the check:
   running task:  live PTE == pteval (guard slots of the debug build: empty);
@@ -115,7 +115,7 @@ empty guard: its pteval and live PTE must both be 0."""
 
     def run(self, args):
         self.expect_args(args, 0, 1)
-        task = kernel.find_task(args[0]) if args else kernel.running_task(0)
+        task = kernel.find_task(args[0]) if args else kernel.running_task(smp.selected_cpu())
         entries, leaks = local_stack(task)
         self.header(task)
         for e in entries:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import gdb
 
-from . import target
+from . import smp, target
 from .command import Command, eval_int
 from .errors import HiloError
 from .layout import layout
@@ -125,16 +125,28 @@ def parse_address(expr):
     return va
 
 
+def cpu_note():
+    """The header's note of the CPU whose CR3 a walk used: " (cpu N)", or
+    nothing while the selected vCPU has no per-CPU data yet."""
+    try:
+        cpu = smp.selected_cpu_or_none()
+    except (HiloError, gdb.error):
+        return ""
+    return "" if cpu is None else f" (cpu {cpu})"
+
+
 class WalkCommand(Command):
     """Walk the PAE page tables for a virtual address: hilo-walk VADDR
 
 VADDR is any gdb expression: a number, a symbol, a register, a pointer.
 Prints the PDPT, PD and PT entries the CPU uses for it (raw 64-bit value
 and decoded flags; a PD entry with PS maps a 2 MiB page), read by physical
-address from the tables CR3 points to, then the physical address.
+address from the tables CR3 points to, then the physical address.  CR3
+is the selected gdb thread's, a vCPU: the header names its CPU (`thread
+N` selects another, hilo-cpus lists them).
 
   (gdb) hilo-walk 0xffffe000
-  va 0xffffe000: kmap_local cpu0 slot 0                   cr3 0x0016c000
+  va 0xffffe000: kmap_local cpu0 slot 0                   cr3 0x0016c000 (cpu 0)
     PDPT[3]    @0x0016c018  0x000000000016d021  P A
     PD[511]    @0x0016dff8  0x0000000037bfa063  P RW A D
     PT[510]    @0x37bfaff0  0x8000000037bfe163  P RW A D G NX
@@ -151,7 +163,7 @@ D dirty, PS 2 MiB page (PAT in a PT entry), G global, NX no-execute."""
         va = parse_address(args[0])
         region = Regions().name(va)
         w = walk(va)
-        gdb.write(f"va {va:#010x}: {region:<40} cr3 {w.pdpt:#010x}\n")
+        gdb.write(f"va {va:#010x}: {region:<40} cr3 {w.pdpt:#010x}{cpu_note()}\n")
         for e in w.entries:
             label = f"{e.level}[{e.index}]"
             gdb.write(f"  {label:<10} @{e.address:#010x}  {e.value:#018x}  "
