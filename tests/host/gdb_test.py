@@ -25,11 +25,10 @@ A check fails when a command raises an error, prints nothing or disagrees
 with the kernel; a case whose breakpoint was never reached fails too.
 
 Inputs: the environment of tools/run (BUILD, KERNEL, MEM, CPU, SMP, CMDLINE,
-TIMEOUT, LOG...).  The number of CPUs QEMU gets is, first found:
-`--smp N` on the command line; a word `gdbtest.smp=N` in CMDLINE, which is
-taken out of the kernel's command line (how a matrix line asks for several
-CPUs); SMP (tools/run's, default 1).  The checks get it as GDBTEST_SMP.  Files next to $LOG (<name>.log): <name>.serial.log the
-kernel's serial output, <name>.gdb.log gdb's transcript.  Exit status 0
+TIMEOUT, LOG...).  The number of CPUs QEMU gets is `--smp N` on the
+command line, else SMP (tools/run's, default 1; the runner sets it from a
+matrix line's smp=N).  The checks get it as GDBTEST_SMP.  Files next to
+$LOG (<name>.log): <name>.serial.log the kernel's serial output, <name>.gdb.log gdb's transcript.  Exit status 0
 when every case passed, 1 otherwise, 5 when gdb or QEMU could not run;
 the verdict goes to stderr as "hilo: ..." like tools/run's.
 
@@ -54,18 +53,12 @@ REMOTE_TIMEOUT = 30  # seconds gdb waits for a gdbstub reply (QEMU may be slow
                      # on a loaded host; gdb's default 2 s desynchronizes)
 
 
-SMP_WORD = "gdbtest.smp="
-
-
 def cpu_count(argument, env):
-    """(CPUs for QEMU, the kernel's command line without gdbtest.smp=N)."""
-    words = env.get("CMDLINE", "").split()
-    asked = [w[len(SMP_WORD):] for w in words if w.startswith(SMP_WORD)]
-    cmdline = " ".join(w for w in words if not w.startswith(SMP_WORD))
-    count = argument or (asked[-1] if asked else None) or env.get("SMP") or "1"
+    """The CPUs for QEMU: --smp, else SMP, else 1."""
+    count = argument or env.get("SMP") or "1"
     if not str(count).isdigit() or not 1 <= int(count) <= 8:
         raise ValueError(f"the CPU count must be 1 to 8, not {count!r}")
-    return int(count), cmdline
+    return int(count)
 
 
 def free_port():
@@ -157,11 +150,11 @@ def main():
     args = parser.parse_args()
     env = dict(os.environ)
     try:
-        smp, cmdline = cpu_count(args.smp, env)
+        smp = cpu_count(args.smp, env)
     except ValueError as e:
         say(f"gdb test: {e}")
         return 5
-    env.update(SMP=str(smp), CMDLINE=cmdline, GDBTEST_SMP=str(smp))
+    env.update(SMP=str(smp), GDBTEST_SMP=str(smp))
     build = env.get("BUILD", "build")
     kernel = env.get("KERNEL") or os.path.join(build, "debug", "kernel.elf")
     log = env.get("LOG") or os.path.join(build, "test-logs", "gdb.log")

@@ -25,11 +25,9 @@ from . import kernel
 from .errors import HiloError
 from .layout import layout
 
-# include/hilo/preempt.h's fields of preempt_count, used when the build's
-# asm-offsets.py does not carry them: (name, mask, offset).
-PREEMPT_FIELDS_DEFAULT = (("preempt", 0x000000ff, 0x00000001),
-                          ("hardirq", 0x000f0000, 0x00010000),
-                          ("nmi", 0x00f00000, 0x00100000))
+# include/hilo/preempt.h's fields of preempt_count, by name; their masks
+# and offsets come from the build's asm-offsets.py.
+PREEMPT_FIELDS = ("preempt", "hardirq", "nmi")
 
 
 def percpu_array():
@@ -143,11 +141,8 @@ def thread_of_cpu():
 def preempt_fields():
     """[(name, mask, offset)] of preempt_count's fields."""
     lay = layout()
-    try:
-        return [(name, getattr(lay, f"{name.upper()}_MASK"), getattr(lay, f"{name.upper()}_OFFSET"))
-                for name, _, _ in PREEMPT_FIELDS_DEFAULT]
-    except HiloError:
-        return list(PREEMPT_FIELDS_DEFAULT)
+    return [(name, getattr(lay, f"{name.upper()}_MASK"), getattr(lay, f"{name.upper()}_OFFSET"))
+            for name in PREEMPT_FIELDS]
 
 
 def decode_preempt_count(count):
