@@ -14,6 +14,7 @@
 #include <hilo/ktest.h>
 #include <hilo/panic.h>
 #include <hilo/printk.h>
+#include <hilo/smp.h>
 
 #define BACKTRACE_MAX_DEPTH 32
 
@@ -87,20 +88,36 @@ void __noinline dump_stack(void)
 
 static void show_panic_regs(void)
 {
-	printk(KERN_EMERG "CPU: 0 EFLAGS: %08lx CR0: %08lx CR2: %08lx CR3: %08lx CR4: %08lx\n",
-	       read_eflags(), read_cr0(), read_cr2(), read_cr3(), read_cr4());
+	printk(KERN_EMERG "CPU: %u EFLAGS: %08lx CR0: %08lx CR2: %08lx CR3: %08lx CR4: %08lx\n",
+	       smp_processor_id(), read_eflags(), read_cr0(), read_cr2(),
+	       read_cr3(), read_cr4());
 }
 
 static char panic_msg[256];
+static int panic_cpu = -1;		/* the CPU that reports the panic */
 
-/* Shared by panic() and panic_regs(): everything but the registers. */
+/*
+ * Shared by panic() and panic_regs(): everything but the registers.  The
+ * first CPU to panic reports it and stops the others (an NMI, which
+ * reaches them with interrupts off too: arch/x86/traps.c halts a CPU
+ * that takes one during a panic); a second CPU that panics meanwhile
+ * halts at once, and a panic inside the report gives up.
+ */
 static void panic_begin(const char *fmt, va_list ap)
 {
+	int me, first = -1;
+
 	local_irq_disable();
-	if (panic_in_progress++) {
+	me = (int)smp_processor_id();
+	if (!__atomic_compare_exchange_n(&panic_cpu, &first, me, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		if (first != me)
+			stop_this_cpu();
 		printk(KERN_EMERG "Kernel panic while panicking: giving up\n");
 		qemu_exit(HILO_EXIT_PANIC);
 	}
+	WRITE_ONCE(panic_in_progress, 1);
+	smp_send_stop();
 	vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", panic_msg);
 	if (ktest_current)

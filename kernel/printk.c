@@ -4,14 +4,23 @@
  * bytes written so far) so GDB can read it after a hang.
  *
  * Interrupts are disabled around the buffer and console writes so lines
- * from an interrupt handler don't tear a line in progress.  SMP will add
- * a spinlock here.
+ * from an interrupt handler don't tear a line in progress, and the
+ * printk lock keeps other CPUs' lines out of it.  That lock is not a
+ * spinlock: printk must work inside spinlock and panic reports.  It
+ * records its owner, so a printk that interrupts one on the same CPU (an
+ * NMI, a fault while printing) goes ahead unlocked instead of waiting for
+ * itself, and during a panic a CPU waits for it at most PRINTK_PANIC_WAIT_MS
+ * (its holder may have been stopped).
  */
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include <hilo/console.h>
+#include <hilo/panic.h>
 #include <hilo/printk.h>
+#include <hilo/smp.h>
 
 #define PRINTK_LINE_MAX 512
+#define PRINTK_PANIC_WAIT_MS 100
 
 char log_buf[LOG_BUF_SIZE];
 u32 log_head;
@@ -22,6 +31,35 @@ void console_write(const char *s, size_t n)
 {
 	serial_write(s, n);
 	vga_write(s, n);
+}
+
+static int printk_owner = -1;		/* the CPU printing, or -1 */
+
+/* Take the printk lock; false when printing without it.  Interrupts off. */
+static bool printk_lock(void)
+{
+	int me = (int)smp_processor_id();
+	u64 start = rdtsc();
+
+	if (__atomic_load_n(&printk_owner, __ATOMIC_RELAXED) == me)
+		return false;			/* re-entered on this CPU */
+	for (;;) {
+		int free = -1;
+
+		if (__atomic_compare_exchange_n(&printk_owner, &free, me, false,
+						__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return true;
+		if (READ_ONCE(panic_in_progress) &&
+		    rdtsc() - start > (u64)PRINTK_PANIC_WAIT_MS * tsc_khz)
+			return false;
+		cpu_relax();
+	}
+}
+
+static void printk_unlock(bool locked)
+{
+	if (locked)
+		__atomic_store_n(&printk_owner, -1, __ATOMIC_RELEASE);
 }
 
 static void log_store(const char *s, size_t n)
@@ -53,6 +91,7 @@ int vprintk(const char *fmt, va_list ap)
 {
 	char line[PRINTK_LINE_MAX];
 	unsigned long flags;
+	bool locked;
 	int level, n;
 
 	level = printk_level(&fmt);
@@ -62,9 +101,11 @@ int vprintk(const char *fmt, va_list ap)
 
 	flags = read_eflags();
 	local_irq_disable();
+	locked = printk_lock();
 	log_store(line, (size_t)n);
 	if (level < console_loglevel)
 		console_write(line, (size_t)n);
+	printk_unlock(locked);
 	if (flags & X86_EFLAGS_IF)
 		local_irq_enable();
 	return n;

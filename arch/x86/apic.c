@@ -88,6 +88,12 @@ void lapic_send_ipi(u32 apicid, u32 vector)
 	apic_icr_write(APIC_DM_FIXED | vector, apicid);
 }
 
+/* lapic_send_nmi_allbutself - see asm/apic.h. */
+void lapic_send_nmi_allbutself(void)
+{
+	apic_icr_write(APIC_DEST_ALLBUT | APIC_DM_NMI, 0);
+}
+
 /* The error status register's current errors (it latches on a write). */
 static u32 apic_read_esr(void)
 {

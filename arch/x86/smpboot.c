@@ -60,6 +60,21 @@ void arch_send_reschedule_ipi(unsigned int cpu)
 	lapic_send_ipi(apic_ids[cpu], RESCHEDULE_VECTOR);
 }
 
+/* smp_send_stop - see hilo/smp.h. */
+void smp_send_stop(void)
+{
+	if (lapic_in_use && num_online_cpus() > 1)
+		lapic_send_nmi_allbutself();
+}
+
+/* stop_this_cpu - see hilo/smp.h. */
+void stop_this_cpu(void)
+{
+	local_irq_disable();
+	for (;;)
+		halt();
+}
+
 /* need_resched is already set: the interrupt's return path acts on it. */
 static void reschedule_interrupt(struct pt_regs *regs)
 {

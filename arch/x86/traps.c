@@ -219,9 +219,15 @@ static void do_int3(struct pt_regs *regs, const struct trap_desc *desc)
 		hook(regs);
 }
 
-/* do_nmi - nothing raises NMIs on purpose yet: say so, carry on. */
+/*
+ * do_nmi - during a panic, the panicking CPU's order to stop (see
+ * kernel/panic.c); otherwise nothing raises NMIs on purpose: say so,
+ * carry on.
+ */
 static void do_nmi(struct pt_regs *regs, const struct trap_desc *desc)
 {
+	if (READ_ONCE(panic_in_progress))
+		stop_this_cpu();
 	nmi_enter();
 	pr_emerg("Uhhuh. NMI received on CPU %u at %08x: ignored\n",
 		 smp_processor_id(), regs->eip);

@@ -48,6 +48,8 @@
 #define APIC_DM_FIXED        0x000
 #define APIC_DM_INIT         0x500
 #define APIC_DM_STARTUP      0x600
+#define APIC_DM_NMI          0x400
+#define APIC_DEST_ALLBUT     (3u << 18)	/* shorthand: all but self */
 #define APIC_ICR_BUSY        (1u << 12)	/* delivery status: send pending */
 #define APIC_INT_ASSERT      (1u << 14)
 #define APIC_INT_LEVELTRIG   (1u << 15)
@@ -83,6 +85,9 @@ void lapic_eoi(void);
  * apicid.  Any context; waits only for the previous send to leave.
  */
 void lapic_send_ipi(u32 apicid, u32 vector);
+/* lapic_send_nmi_allbutself - an NMI to every other CPU (panic's stop). */
+void lapic_send_nmi_allbutself(void);
+
 /*
  * lapic_wakeup_cpu - INIT, then two STARTUPs at page start_page (a
  * physical page number below 0x100): the universal start-up algorithm

@@ -79,6 +79,13 @@ unsigned long smp_call_ipis(unsigned int cpu);
 /* The call-function IPI's handler (kernel/smp.c), interrupt context. */
 void generic_smp_call_function_interrupt(void);
 
+/*
+ * smp_send_stop - stop every other online CPU (an NMI: interrupts off do
+ * not hold it back), for a panic.  stop_this_cpu - halt for good.
+ */
+void smp_send_stop(void);
+void __noreturn stop_this_cpu(void);
+
 /* The architecture's IPIs (arch/x86/smpboot.c).  Any context. */
 void arch_send_call_function_ipi(unsigned int cpu);
 void arch_send_reschedule_ipi(unsigned int cpu);
