@@ -15,16 +15,18 @@ void spin_lock_recursion(const spinlock_t *l)
 	      l->name ? l->name : "(unnamed)");
 }
 
+unsigned int spin_lock_limit_ms = SPIN_LOCK_LIMIT_MS;
+
 /* The longest wait in TSC cycles before spin_lock_wait() gives up. */
 static u64 spin_limit_cycles(void)
 {
-	return (u64)SPIN_LOCK_LIMIT_S * tsc_khz * 1000;
+	return (u64)READ_ONCE(spin_lock_limit_ms) * tsc_khz;
 }
 
 /*
  * spin_lock_wait - spin until head reaches ticket.  A holder that keeps a
- * lock for SPIN_LOCK_LIMIT_S seconds is stuck (or the lock is corrupt):
- * panic with the lock's name and the CPU that holds it.
+ * lock for spin_lock_limit_ms is stuck (or the lock is corrupt): panic
+ * with the lock's name and the CPU that holds it (-1: no CPU does).
  */
 void spin_lock_wait(spinlock_t *l, u16 ticket)
 {
@@ -35,8 +37,8 @@ void spin_lock_wait(spinlock_t *l, u16 ticket)
 		if (unlikely(rdtsc() - start > spin_limit_cycles())) {
 			u32 owner = READ_ONCE(l->owner);
 
-			panic("spin_lock: lock %s not released for %d s: held by CPU %d, CPU %u waits with ticket %u (head %u)",
-			      l->name ? l->name : "(unnamed)", SPIN_LOCK_LIMIT_S,
+			panic("spin_lock: lock %s not released for %u ms: held by CPU %d, CPU %u waits with ticket %u (head %u)",
+			      l->name ? l->name : "(unnamed)", spin_lock_limit_ms,
 			      (int)owner - 1, smp_processor_id(), ticket,
 			      READ_ONCE(l->tickets.head));
 		}

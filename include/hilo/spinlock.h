@@ -16,8 +16,8 @@
  * Two mistakes are named panics rather than silent hangs: taking a lock
  * this CPU already holds (its holder cannot run again until we stop
  * spinning: preemption is off, or we are its interrupt handler), found
- * through the lock's owner field, and a spin longer than SPIN_LOCK_LIMIT_S
- * seconds, which no correct holder takes.
+ * through the lock's owner field, and a spin longer than SPIN_LOCK_LIMIT_MS,
+ * which no correct holder takes (a stuck holder, or a corrupt lock).
  *
  * arch_spin_* are the bare lock without the preemption count, for the
  * scheduler, which holds the count itself.
@@ -45,7 +45,10 @@ typedef struct {
 } spinlock_t;
 
 #define TICKET_SHIFT 16			/* tail's place in val */
-#define SPIN_LOCK_LIMIT_S 20		/* a longer spin is a panic */
+#define SPIN_LOCK_LIMIT_MS 20000	/* a longer spin is a panic */
+
+/* The spin limit in force (SPIN_LOCK_LIMIT_MS; tests lower it). */
+extern unsigned int spin_lock_limit_ms;
 
 #define __SPIN_LOCK_UNLOCKED(n) { .val = 0, .owner = 0, .name = #n }
 #define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)

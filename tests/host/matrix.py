@@ -3,7 +3,7 @@
 Contract: read_matrix(path) returns the configurations of the matrix, one
 Config per line in file order, or raises MatrixError naming the file and
 line of the first malformed line (unknown boot, expect kind or option, a
-timeout that is not seconds, an smp= that is not 1..8, a gdb line that
+timeout that is not seconds, an smp= that is not 1..16, a gdb line that
 boots an ISO), of duplicate
 names, or of more than one ktap+panics line.  Also where the repository
 and its matrix are (ROOT, MATRIX) and the expect kinds (EXPECT_KINDS).
@@ -66,8 +66,8 @@ def parse_matrix_line(words, where):
         if key == "kernel" and value not in ("debug", "plain"):
             raise MatrixError(f"{where}: kernel must be debug or plain, not {value!r}")
         if key == "smp":
-            if not value.isdigit() or not 1 <= int(value) <= 8:
-                raise MatrixError(f"{where}: smp must be a CPU count from 1 to 8, not {value!r}")
+            if not value.isdigit() or not 1 <= int(value) <= 16:
+                raise MatrixError(f"{where}: smp must be a CPU count from 1 to 16, not {value!r}")
             config.smp = int(value)
             continue
         setattr(config, "log_text" if key == "log" else key, value)

@@ -419,7 +419,7 @@ class MatrixFile(unittest.TestCase):
     def test_errors(self):
         for bad in ("a kernel 1G max 9\n", "a floppy 1G max 9 ktap\n", "a iso 1G max 9 gdb\n",
                     "a kernel 1G max 9s ktap\n", "a kernel 1G max 9 pass\n",
-                    "a kernel 1G max 9 ktap smp=0\n", "a kernel 1G max 9 ktap smp=9\n",
+                    "a kernel 1G max 9 ktap smp=0\n", "a kernel 1G max 9 ktap smp=17\n",
                     "a kernel 1G max 9 ktap smp=two\n", "a kernel 1G max 9 ktap cpus=2\n",
                     "a kernel 1G max 9 ktap\na kernel 1G max 9 ktap\n"):
             with self.subTest(bad), self.assertRaises(MatrixError):

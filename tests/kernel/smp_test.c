@@ -173,3 +173,18 @@ KTEST(smp, ticket_lock_serves_waiting_cpus_in_arrival_order)
 		  f.n, FIFO_ROUNDS, wrong);
 	EXPECT_EQ(t, wrong, 0);
 }
+
+/*
+ * A lock whose ticket was taken by no one who will ever release it (as a
+ * holder that died, or a corrupt lock would leave it): the waiter must
+ * panic with the lock's name after the spin limit, not hang.
+ */
+KTEST_EXPECT_PANIC(smp, spin_that_never_ends_panics,
+		   "spin_lock: lock stuck not released for 200 ms: held by CPU -1")
+{
+	static spinlock_t stuck = __SPIN_LOCK_UNLOCKED(stuck);
+
+	stuck.tickets.tail++;		/* a ticket out, never served */
+	spin_lock_limit_ms = 200;
+	spin_lock(&stuck);
+}
