@@ -219,6 +219,9 @@ void sched_show_tasks(void);
 /* nr_context_switches - task switches on every CPU since boot. */
 unsigned long nr_context_switches(void);
 
+/* nr_context_switches_cpu - task switches on CPU cpu since boot. */
+unsigned long nr_context_switches_cpu(unsigned int cpu);
+
 /* task_state_name - "running", "sleeping", "new", "dead". */
 const char *task_state_name(unsigned int state);
 
