@@ -25,9 +25,21 @@
  * release that schedule() would have done.
  *
  * Locking: each run queue's lock guards its queue and the scheduling
- * fields of the tasks on it (state, on_rq, time_slice, the counters).  It
- * is taken with interrupts off (the tick takes it), after a wait queue's
- * or the timer base's lock, never before.
+ * fields of the tasks whose ->cpu it is (state, on_rq, time_slice, the
+ * counters).  It is taken with interrupts off (the tick takes it), after
+ * a wait queue's or the timer base's lock, never before.  Two run queues
+ * are locked together only by kernel/sched_balance.c, lower CPU number
+ * first.  task->cpu changes only with the old and the new queue locked,
+ * while the task does not run, so task_rq_lock() (lock ->cpu's queue,
+ * re-check ->cpu) finds the right lock.  __schedule() holds the lock from
+ * picking until finish_task_switch() in the next task: a task switching
+ * out cannot be moved, woken elsewhere or run by another CPU meanwhile.
+ *
+ * Several CPUs (kernel/sched_balance.c): kthread_start() places a task
+ * on the least loaded allowed CPU, wake-ups queue on ->cpu, idle CPUs pull
+ * queued tasks, set_cpus_allowed() moves tasks; none moves a task with
+ * migration disabled.  A running task that must leave its CPU is switched
+ * away into no queue (rq->push_task) and finish_task_switch() moves it.
  */
 #include <asm/processor.h>
 #include <asm/ptrace.h>

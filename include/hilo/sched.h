@@ -8,7 +8,13 @@
  * Scheduling is round robin over one run queue per CPU: a task runs until
  * it sleeps, yields, or uses up its time slice of SCHED_SLICE_MS (at least
  * one timer tick), and is then preempted on the way out of the timer
- * interrupt.
+ * interrupt.  kthread_start() places a thread on the least loaded CPU of
+ * its cpus_allowed; a woken task goes back to its CPU's queue; an idle
+ * CPU pulls queued tasks from the busiest queue; set_cpus_allowed() and
+ * migrate_disable() restrict where a task runs.  Locking: each run
+ * queue's lock guards the tasks whose ->cpu it is; two are taken together
+ * lower CPU first; ->cpu changes only with both locked, never while the
+ * task runs (kernel/sched.c has the details).
  *
  * Task states:
  *
@@ -29,6 +35,7 @@
  * thread's first run and its final switch at exit.
  *
  * The code: kernel/sched.c (run queues, switching, waking, the tick),
+ * kernel/sched_balance.c (placement, balancing, affinity),
  * kernel/sched_debug.c (the task list printout, the switch-hook trace),
  * kernel/preempt.c (the out-of-line half of hilo/preempt.h),
  * kernel/kthread.c (kernel threads, the task pool); kernel/sched.h is
