@@ -25,9 +25,21 @@
  * release that schedule() would have done.
  *
  * Locking: each run queue's lock guards its queue and the scheduling
- * fields of the tasks on it (state, on_rq, time_slice, the counters).  It
- * is taken with interrupts off (the tick takes it), after a wait queue's
- * or the timer base's lock, never before.
+ * fields of the tasks whose ->cpu it is (state, on_rq, time_slice, the
+ * counters).  It is taken with interrupts off (the tick takes it), after
+ * a wait queue's or the timer base's lock, never before.  Two run queues
+ * are locked together only by kernel/sched_balance.c, lower CPU number
+ * first.  task->cpu changes only with the old and the new queue locked,
+ * while the task does not run, so task_rq_lock() (lock ->cpu's queue,
+ * re-check ->cpu) finds the right lock.  __schedule() holds the lock from
+ * picking until finish_task_switch() in the next task: a task switching
+ * out cannot be moved, woken elsewhere or run by another CPU meanwhile.
+ *
+ * Several CPUs (kernel/sched_balance.c): kthread_start() places a task
+ * on the least loaded allowed CPU, wake-ups queue on ->cpu, idle CPUs pull
+ * queued tasks, set_cpus_allowed() moves tasks; none moves a task with
+ * migration disabled.  A running task that must leave its CPU is switched
+ * away into no queue (rq->push_task) and finish_task_switch() moves it.
  */
 #include <asm/processor.h>
 #include <asm/ptrace.h>
@@ -53,6 +65,7 @@ struct task_struct init_task = {
 	.pid = 0,
 	.comm = "boot",
 	.on_rq = true,
+	.cpus_allowed = 1u << 0,	/* start_kernel and the tests stay on CPU 0 */
 	.run_list = LIST_HEAD_INIT(init_task.run_list),
 	.stack = boot_stack,
 	.stack_size = BOOT_STACK_SIZE,
@@ -82,27 +95,40 @@ static void sched_switch_in(struct task_struct *next)
 
 /* ---- the run queue ---- */
 
-/*
- * resched_curr - make rq's CPU switch at its next chance: at once when it
- * is another CPU, which a reschedule IPI tells.  rq lock held.
- */
-static void resched_curr(struct rq *rq)
+/* resched_curr - see kernel/sched.h: another CPU is told by IPI. */
+void resched_curr(struct rq *rq)
 {
 	WRITE_ONCE(per_cpu(rq->cpu)->need_resched, true);
 	if (rq->cpu != smp_processor_id())
 		smp_send_reschedule(rq->cpu);
 }
 
-/*
- * enqueue_task - put a runnable task at the back of the queue; an idle
- * CPU switches to it at once.  rq lock held.
- */
-static void enqueue_task(struct rq *rq, struct task_struct *task)
+/* queue_add, queue_del - the queue and its count.  rq lock held. */
+static void queue_add(struct rq *rq, struct task_struct *task)
+{
+	list_add_tail(&task->run_list, &rq->queue);
+	WRITE_ONCE(rq->nr_queued, rq->nr_queued + 1);
+}
+
+static void queue_del(struct rq *rq, struct task_struct *task)
+{
+	list_del_init(&task->run_list);
+	WRITE_ONCE(rq->nr_queued, rq->nr_queued - 1);
+}
+
+/* enqueue_task - see kernel/sched.h. */
+void enqueue_task(struct rq *rq, struct task_struct *task)
 {
 	task->on_rq = true;
-	list_add_tail(&task->run_list, &rq->queue);
-	if (per_cpu(rq->cpu)->current_task == rq->idle)
+	queue_add(rq, task);
+	if (task_running(rq, rq->idle))
 		resched_curr(rq);
+}
+
+/* dequeue_task - see kernel/sched.h. */
+void dequeue_task(struct rq *rq, struct task_struct *task)
+{
+	queue_del(rq, task);
 }
 
 static unsigned int sched_slice_ms = SCHED_SLICE_MS;
@@ -129,7 +155,7 @@ static struct task_struct *pick_next_task(struct rq *rq)
 	if (list_empty(&rq->queue))
 		return rq->idle;
 	next = list_first_entry(&rq->queue, struct task_struct, run_list);
-	list_del_init(&next->run_list);
+	queue_del(rq, next);
 	next->time_slice = slice_ticks();
 	return next;
 }
@@ -138,16 +164,22 @@ static struct task_struct *pick_next_task(struct rq *rq)
 
 /*
  * finish_task_switch - the second half of every switch, on the incoming
- * task's stack: the switch-in hook, then the rq lock and interrupts that
- * __schedule() took, then the reaping of a task that just exited.
+ * task's stack: the switch-in hook, then the rq lock that __schedule()
+ * took; now that prev's stack is out of use, prev is moved when it may not
+ * stay on this CPU (rq->push_task); then interrupts go on and a task that
+ * just exited is reaped.
  */
 static void finish_task_switch(struct task_struct *prev)
 {
 	struct rq *rq = this_rq();
 	bool prev_dead = prev->state == TASK_DEAD;
+	struct task_struct *push = rq->push_task;
 
+	rq->push_task = NULL;
 	sched_switch_in(current);
 	arch_spin_unlock(&rq->lock);
+	if (push)
+		move_task_off(push, rq->cpu);
 	local_irq_enable();
 	if (prev_dead)
 		kthread_task_dead(prev);
@@ -182,10 +214,18 @@ static void __schedule(bool preempt)
 		      preempt_count(), prev->comm, prev->pid, PREEMPT_OFFSET);
 	WRITE_ONCE(this_cpu()->need_resched, false);
 
+	/*
+	 * A task that may not stay here (set_cpus_allowed, migrate_enable)
+	 * is not requeued: finish_task_switch() moves it once its stack is
+	 * out of use, so no other CPU can run it before.  Until then it is
+	 * in transit: ->on_rq, on no queue, ->cpu still this CPU.
+	 */
+	if (prev != rq->idle && task_must_move(prev, rq->cpu))
+		rq->push_task = prev;
 	if (!preempt && prev->state != TASK_RUNNING)
 		prev->on_rq = false;		/* it sleeps (or is dead) */
-	else if (prev != rq->idle)
-		list_add_tail(&prev->run_list, &rq->queue);
+	else if (prev != rq->idle && rq->push_task != prev)
+		queue_add(rq, prev);
 
 	next = pick_next_task(rq);
 	if (next == prev) {
@@ -290,31 +330,61 @@ void __noreturn do_task_dead(void)
 /* wake_up_process - see hilo/sched.h. */
 bool wake_up_process(struct task_struct *task)
 {
-	struct rq *rq = cpu_rq(task->cpu);
 	unsigned long flags;
+	struct rq *rq;
 	bool woken = false;
 
-	spin_lock_irqsave(&rq->lock, flags);
+	/*
+	 * A sleeper is woken on its own CPU's queue: while it still switches
+	 * out there, that rq's lock is held, so it cannot run before the
+	 * switch is over.  A task with a sleeping state that is still on a
+	 * queue (->on_rq) only needs its state.
+	 */
+	preempt_disable();
+	flags = arch_local_irq_save();
+	rq = task_rq_lock(task);
 	if (task->state == TASK_UNINTERRUPTIBLE) {
 		WRITE_ONCE(task->state, TASK_RUNNING);
 		if (!task->on_rq)
 			enqueue_task(rq, task);
 		woken = true;
 	}
-	spin_unlock_irqrestore(&rq->lock, flags);
+	arch_spin_unlock(&rq->lock);
+	arch_local_irq_restore(flags);
+	preempt_enable();
 	return woken;
+}
+
+/* task_rq_lock - see kernel/sched.h. */
+struct rq *task_rq_lock(struct task_struct *task)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(task->cpu);
+		struct rq *rq = cpu_rq(cpu);
+
+		arch_spin_lock(&rq->lock);
+		if (likely(task->cpu == cpu))
+			return rq;
+		arch_spin_unlock(&rq->lock);	/* it moved: its new rq */
+	}
 }
 
 /* wake_up_new_task - see kernel/sched.h. */
 bool wake_up_new_task(struct task_struct *task)
 {
-	struct rq *rq = cpu_rq(task->cpu);
+	unsigned int cpu = select_task_cpu(task->cpus_allowed, task->cpu);
+	struct rq *rq;
 	unsigned long flags;
 	bool is_new;
 
+	if (cpu == NO_CPU)
+		panic("kthread_start: task %s (pid %d) may run on CPUs %#x, none online",
+		      task->comm, task->pid, task->cpus_allowed);
+	rq = cpu_rq(cpu);
 	spin_lock_irqsave(&rq->lock, flags);
 	is_new = task->state == TASK_NEW;
 	if (is_new) {
+		task->cpu = cpu;	/* not on any queue: nobody else moves it */
 		WRITE_ONCE(task->state, TASK_RUNNING);
 		enqueue_task(rq, task);
 	}
@@ -338,19 +408,24 @@ void scheduler_tick(void)
 		task->time_slice--;
 	}
 	spin_unlock(&rq->lock);
+	if (task == rq->idle && !need_resched())
+		idle_balance();
 }
 
 /* ---- boot ---- */
 
 /*
- * cpu_idle - the idle loop: run whatever is queued, else halt until an
- * interrupt.  need_resched is tested with interrupts off and the halt is
+ * cpu_idle - the idle loop: run whatever is queued, else pull work from
+ * the busiest other CPU (idle_balance, kernel/sched_balance.c), else halt
+ * until an interrupt (each tick of an idle CPU balances again).  need_resched is tested with interrupts off and the halt is
  * "sti; hlt", whose one-instruction interrupt shadow means a wake-up IPI
  * that arrives after the test still ends the halt.
  */
 void cpu_idle(void)
 {
 	for (;;) {
+		if (!need_resched())
+			idle_balance();
 		local_irq_disable();
 		if (need_resched()) {
 			local_irq_enable();
@@ -382,6 +457,7 @@ struct task_struct *sched_init_cpu(unsigned int cpu)
 	idle->state = TASK_RUNNING;
 	idle->on_rq = true;
 	idle->cpu = cpu;
+	idle->cpus_allowed = 1u << cpu;
 	rq->idle = idle;
 	return idle;
 }

@@ -21,7 +21,11 @@ struct rq {
 	spinlock_t lock;
 	unsigned int cpu;
 	struct list_head queue;		/* runnable tasks but the running one */
+	unsigned int nr_queued;		/* the tasks on queue */
 	struct task_struct *idle;	/* runs when the queue is empty */
+	struct task_struct *push_task;	/* the task __schedule() switches away
+					 * from to move it elsewhere: moved by
+					 * finish_task_switch() (kernel/sched.c) */
 	unsigned long nr_switches;
 };
 
@@ -38,6 +42,80 @@ static inline struct rq *this_rq(void)
 {
 	return cpu_rq(smp_processor_id());
 }
+
+/* task_running - task is rq's CPU's current task.  rq lock held. */
+static inline bool task_running(struct rq *rq, const struct task_struct *task)
+{
+	return per_cpu(rq->cpu)->current_task == task;
+}
+
+/*
+ * rq_load - the runnable tasks of rq: queued, plus the running one unless
+ * it is the idle task.  A racy estimate without the rq lock, exact with it.
+ */
+static inline unsigned int rq_load(struct rq *rq)
+{
+	return READ_ONCE(rq->nr_queued) +
+	       (READ_ONCE(per_cpu(rq->cpu)->current_task) != rq->idle);
+}
+
+/* ---- between kernel/sched.c and kernel/sched_balance.c ---- */
+
+#define NO_CPU NR_CPUS
+
+/*
+ * enqueue_task - queue a runnable task at the back of rq (->on_rq); an
+ * idle CPU is told to switch to it.  dequeue_task - take a queued task
+ * off rq (->on_rq stays set: the caller queues it elsewhere).  rq lock
+ * held.
+ */
+void enqueue_task(struct rq *rq, struct task_struct *task);
+void dequeue_task(struct rq *rq, struct task_struct *task);
+
+/* resched_curr - make rq's CPU switch at its next chance.  rq lock held. */
+void resched_curr(struct rq *rq);
+
+/*
+ * task_must_move - task may not stay on cpu (not in its cpus_allowed) and
+ * may be moved (migration enabled, not an idle or dead task).  Its rq
+ * lock held, or the task is current.
+ */
+static inline bool task_must_move(const struct task_struct *task, unsigned int cpu)
+{
+	return !(READ_ONCE(task->cpus_allowed) & (1u << cpu)) &&
+	       !task->migration_disabled && !(task->flags & PF_IDLE) &&
+	       task->state != TASK_DEAD;
+}
+
+/*
+ * select_task_cpu - the least loaded online CPU of mask, prefer on a tie
+ * (NO_CPU: the lowest numbered); NO_CPU when mask has no online CPU.
+ * Racy loads: a placement hint.  Any context.
+ */
+unsigned int select_task_cpu(cpumask_t mask, unsigned int prefer);
+
+/*
+ * move_task_off - move task, which is not running, off CPU src to an
+ * allowed CPU when it may not stay there: a queued task to the other
+ * queue, a sleeping one by its ->cpu, a task in transit (->on_rq but on
+ * no queue: see push_task) onto the new queue.  Takes both rq locks
+ * itself and re-checks everything under them.  Interrupts off, no rq
+ * lock held.
+ */
+void move_task_off(struct task_struct *task, unsigned int src);
+
+/*
+ * task_rq_lock - lock the rq of task->cpu, re-checking ->cpu under the
+ * lock (it changes only with both rqs locked).  Interrupts off.
+ */
+struct rq *task_rq_lock(struct task_struct *task);
+
+/*
+ * idle_balance - called by an idle CPU: pull queued tasks from the
+ * busiest other rq.  Returns true when it pulled some (need_resched is
+ * set).  Interrupts on or off.
+ */
+bool idle_balance(void);
 
 /* ---- between kernel/sched.c and kernel/kthread.c ---- */
 

@@ -69,6 +69,12 @@ unsigned long nr_context_switches(void)
 	return sum;
 }
 
+/* nr_context_switches_cpu - see hilo/sched.h. */
+unsigned long nr_context_switches_cpu(unsigned int cpu)
+{
+	return READ_ONCE(cpu_rq(cpu)->nr_switches);
+}
+
 /* task_state_name - see hilo/sched.h. */
 const char *task_state_name(unsigned int state)
 {

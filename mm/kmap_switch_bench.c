@@ -72,7 +72,8 @@ static const char *setup_switch(const struct bench_case *c)
 	for (unsigned int i = 0; i < bp.n; i++)
 		bs.live[i] = kmap_local_page(bp.pages[i]);
 	bs.stop = false;
-	bs.partner = kthread_run(partner, NULL, "bench-partner");
+	/* On this CPU: every yield must switch to the partner and back. */
+	bs.partner = kthread_run_on_cpu(partner, NULL, smp_processor_id(), "bench-partner");
 	if (!bs.partner) {
 		unmap_live();
 		put_pages(c);

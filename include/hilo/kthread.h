@@ -28,7 +28,10 @@ struct task_struct *kthread_create(int (*fn)(void *), void *arg,
  */
 void kthread_bind(struct task_struct *task, unsigned int cpu);
 
-/* kthread_start - queue a TASK_NEW thread to run.  Any context. */
+/*
+ * kthread_start - queue a TASK_NEW thread to run, on the least loaded
+ * online CPU of its cpus_allowed (the creating CPU on a tie).  Any context.
+ */
 void kthread_start(struct task_struct *task);
 
 /* kthread_run - kthread_create, then kthread_start.  Not in interrupts. */
@@ -36,6 +39,19 @@ void kthread_start(struct task_struct *task);
 	struct task_struct *__k = kthread_create(fn, arg, __VA_ARGS__);      \
 	if (__k)                                                              \
 		kthread_start(__k);                                           \
+	__k; })
+
+/*
+ * kthread_run_on_cpu - kthread_create, kthread_bind to cpu, kthread_start:
+ * a thread that runs on cpu only.  Tests use it, with cpu the test task's
+ * own, where their point is an interleaving on one CPU.
+ */
+#define kthread_run_on_cpu(fn, arg, cpu, ...) ({                              \
+	struct task_struct *__k = kthread_create(fn, arg, __VA_ARGS__);      \
+	if (__k) {                                                            \
+		kthread_bind(__k, cpu);                                       \
+		kthread_start(__k);                                           \
+	}                                                                     \
 	__k; })
 
 /*

@@ -8,7 +8,13 @@
  * Scheduling is round robin over one run queue per CPU: a task runs until
  * it sleeps, yields, or uses up its time slice of SCHED_SLICE_MS (at least
  * one timer tick), and is then preempted on the way out of the timer
- * interrupt.
+ * interrupt.  kthread_start() places a thread on the least loaded CPU of
+ * its cpus_allowed; a woken task goes back to its CPU's queue; an idle
+ * CPU pulls queued tasks from the busiest queue; set_cpus_allowed() and
+ * migrate_disable() restrict where a task runs.  Locking: each run
+ * queue's lock guards the tasks whose ->cpu it is; two are taken together
+ * lower CPU first; ->cpu changes only with both locked, never while the
+ * task runs (kernel/sched.c has the details).
  *
  * Task states:
  *
@@ -29,6 +35,7 @@
  * thread's first run and its final switch at exit.
  *
  * The code: kernel/sched.c (run queues, switching, waking, the tick),
+ * kernel/sched_balance.c (placement, balancing, affinity),
  * kernel/sched_debug.c (the task list printout, the switch-hook trace),
  * kernel/preempt.c (the out-of-line half of hilo/preempt.h),
  * kernel/kthread.c (kernel threads, the task pool); kernel/sched.h is
@@ -43,6 +50,7 @@
 #include <hilo/list.h>
 #include <hilo/panic.h>
 #include <hilo/percpu.h>
+#include <hilo/smp.h>
 #include <hilo/spinlock.h>
 #include <hilo/types.h>
 
@@ -89,6 +97,7 @@ struct task_struct {
 	unsigned long nvcsw;		/* voluntary switches away (slept, yielded) */
 	unsigned long nivcsw;		/* involuntary ones (preempted) */
 	unsigned long ticks;		/* CPU time: timer ticks that found it running */
+	unsigned long nr_migrations;	/* moves to another CPU once started */
 
 	int pagefault_disabled;		/* pagefault_disable() depth */
 	int migration_disabled;		/* migrate_disable() depth */
@@ -217,6 +226,9 @@ void sched_show_tasks(void);
 /* nr_context_switches - task switches on every CPU since boot. */
 unsigned long nr_context_switches(void);
 
+/* nr_context_switches_cpu - task switches on CPU cpu since boot. */
+unsigned long nr_context_switches_cpu(unsigned int cpu);
+
 /* task_state_name - "running", "sleeping", "new", "dead". */
 const char *task_state_name(unsigned int state);
 
@@ -245,22 +257,48 @@ void sched_hook_trace_start(struct sched_hook_event *log, unsigned int size);
 unsigned int sched_hook_trace_stop(void);
 
 /*
+ * set_cpus_allowed - let task run on the CPUs of mask only.  A task
+ * queued or asleep on a CPU outside mask is moved at once; a running one
+ * at its next switch (it is told to switch); either waits for its
+ * migrate_enable() while it has migration disabled.  A mask without an
+ * online CPU is a panic naming the task and the mask.  Task context.
+ */
+void set_cpus_allowed(struct task_struct *task, cpumask_t mask);
+
+/* sched_nr_migrations - task moves between CPUs since boot. */
+unsigned long sched_nr_migrations(void);
+
+/* migrate_enable_move - migrate_enable()'s slow path (kernel/sched.c). */
+void migrate_enable_move(void);
+
+/*
  * migrate_disable - keep the current task on this CPU until the matching
- * migrate_enable(): its kmap_local slots belong to this CPU.  Nests.  With
- * one CPU nothing migrates; the depth is kept and checked so SMP can
- * honour it.  Unbalanced enable is a panic.  Task context.
+ * migrate_enable(): its kmap_local slots belong to this CPU.  Nests.  The
+ * task may still be preempted and sleep, but it comes back on this CPU:
+ * the balancer, set_cpus_allowed() and the switch leave it where it is.
+ * Unbalanced enable is a panic.  Task context.
  */
 static inline void migrate_disable(void)
 {
 	current->migration_disabled++;
+	barrier();
 }
 
+/*
+ * migrate_enable - undo one migrate_disable(); at 0, a task whose CPU
+ * left its cpus_allowed meanwhile switches away to an allowed one.
+ */
 static inline void migrate_enable(void)
 {
-	if (current->migration_disabled <= 0)
+	struct task_struct *task = current;
+
+	if (task->migration_disabled <= 0)
 		panic("migrate_enable: unbalanced in task %s (pid %d)",
-		      current->comm, current->pid);
-	current->migration_disabled--;
+		      task->comm, task->pid);
+	barrier();
+	if (--task->migration_disabled == 0 &&
+	    unlikely(!(READ_ONCE(task->cpus_allowed) & (1u << smp_processor_id()))))
+		migrate_enable_move();
 }
 
 #endif

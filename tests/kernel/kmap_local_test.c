@@ -246,8 +246,13 @@ KTEST(kmap_local, switch_restores_each_tasks_page)
 	}
 	timer_set_hz(1000);
 	sched_set_slice_ms(0);			/* a switch on every tick */
+	/*
+	 * Both on this CPU (the boot task stays on CPU 0, and sleeps here):
+	 * they take turns on one CPU's slot of the same index.
+	 */
 	for (int i = 0; i < 2; i++)
-		task[i] = kthread_run(switch_checker, &s[i], "kmap-switch/%d", i);
+		task[i] = kthread_run_on_cpu(switch_checker, &s[i], smp_processor_id(),
+					     "kmap-switch/%d", i);
 	for (int ms = 0; ms < SWITCH_WAIT_MS_MAX &&
 	     task[0]->nivcsw + task[1]->nivcsw < SWITCHES_MIN; ms += 50)
 		msleep(50);

@@ -52,8 +52,15 @@ KTEST(mutex, serializes_holders_that_sleep)
 		task[i] = kthread_create(mutex_user_fn, &g, "locker/%d", i);
 		ASSERT_NOT_NULL(t, task[i]);
 	}
-	for (int i = 0; i < MUTEX_THREADS; i++)
+	/*
+	 * All on this CPU (the boot task stays on CPU 0): a holder's yield()
+	 * then hands the CPU to the others, which must find the mutex held
+	 * and sleep on it.  Spread over CPUs, a yield would return at once.
+	 */
+	for (int i = 0; i < MUTEX_THREADS; i++) {
+		kthread_bind(task[i], smp_processor_id());
 		kthread_start(task[i]);
+	}
 	for (int i = 0; i < MUTEX_THREADS; i++)
 		EXPECT_EQ(t, kthread_wait(task[i]), 0);
 	EXPECT_EQ(t, g.counter, (unsigned long)MUTEX_THREADS * MUTEX_ROUNDS);

@@ -8,7 +8,10 @@
  * reports that name the culprit.
  *
  * Each case runs in the boot task and leaves no thread behind.  Cases
- * that change the tick rate put it back.
+ * that change the tick rate put it back.  The boot task stays on CPU 0
+ * (its cpus_allowed); cases about an interleaving on one CPU bind their
+ * threads to it (kthread_run_on_cpu), since with several CPUs a thread
+ * would otherwise run beside the test task instead of between its slices.
  */
 #include <asm/irq.h>
 #include <asm/layout.h>
@@ -132,15 +135,13 @@ KTEST(sched, busy_thread_does_not_starve_others)
 	struct task_struct *hog[2], *napper;
 	unsigned long boot_preempted = current->nivcsw;
 
-	hog[0] = kthread_create(spin_fn, &s[0], "hog/0");
-	hog[1] = kthread_create(spin_fn, &s[1], "hog/1");
-	napper = kthread_create(nap_fn, NULL, "napper");
+	/* All on this CPU: the point is sharing one CPU by preemption. */
+	hog[0] = kthread_run_on_cpu(spin_fn, &s[0], smp_processor_id(), "hog/0");
+	hog[1] = kthread_run_on_cpu(spin_fn, &s[1], smp_processor_id(), "hog/1");
+	napper = kthread_run_on_cpu(nap_fn, NULL, smp_processor_id(), "napper");
 	ASSERT_NOT_NULL(t, hog[0]);
 	ASSERT_NOT_NULL(t, hog[1]);
 	ASSERT_NOT_NULL(t, napper);
-	kthread_start(hog[0]);
-	kthread_start(hog[1]);
-	kthread_start(napper);
 
 	/* The boot task spins too: it runs again only if the hogs are preempted. */
 	busy_wait_ticks(msecs_to_jiffies(100));
@@ -163,7 +164,8 @@ KTEST(sched, busy_thread_does_not_starve_others)
 KTEST(sched, preempt_disable_defers_preemption_to_enable)
 {
 	struct spinner s = { 0 };
-	struct task_struct *hog = kthread_run(spin_fn, &s, "hog");
+	/* On this CPU: it may run only when the test task is preempted. */
+	struct task_struct *hog = kthread_run_on_cpu(spin_fn, &s, smp_processor_id(), "hog");
 	unsigned long preempted;
 
 	ASSERT_NOT_NULL(t, hog);
@@ -294,14 +296,16 @@ KTEST(sched, switch_hooks_run_once_per_switch_in_order)
 	unsigned int n;
 
 	ASSERT_NOT_NULL(t, thread);
-	switches = nr_context_switches();
+	/* On this CPU, whose switches the trace records. */
+	kthread_bind(thread, smp_processor_id());
+	switches = nr_context_switches_cpu(smp_processor_id());
 	sched_hook_trace_start(log, HOOK_LOG_SIZE);
 	kthread_start(thread);
 	/* Stay runnable (no sleep), so every switch goes to or from thread. */
 	while (!__atomic_load_n(&thread->stack_released, __ATOMIC_ACQUIRE))
 		yield();
 	n = sched_hook_trace_stop();
-	switches = nr_context_switches() - switches;
+	switches = nr_context_switches_cpu(smp_processor_id()) - switches;
 
 	ASSERT_LE(t, n, HOOK_LOG_SIZE);
 	EXPECT_EQ(t, n, 2 * switches);

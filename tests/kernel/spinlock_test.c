@@ -115,9 +115,16 @@ static unsigned long run_race(struct ktest *t, struct race *race, struct racer r
 		r[i] = (struct racer){ .race = race };
 		task[i] = kthread_create(racer_fn, &r[i], "racer/%d", i);
 	}
+	/*
+	 * All on this CPU (the boot task stays on CPU 0, and sleeps in
+	 * kthread_wait): the race is made by preemption inside the window,
+	 * which needs the racers to share one CPU.
+	 */
 	for (int i = 0; i < RACERS; i++)
-		if (task[i])
+		if (task[i]) {
+			kthread_bind(task[i], smp_processor_id());
 			kthread_start(task[i]);
+		}
 	for (int i = 0; i < RACERS; i++) {
 		if (!task[i]) {
 			KTEST_FAIL(t, "kthread_create failed for racer %d", i);

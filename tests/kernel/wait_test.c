@@ -237,7 +237,12 @@ static int preempt_in_window(struct ktest *t, struct window *w, struct wait_queu
 		KTEST_FAIL(t, "kthread_create failed");
 		return -1;
 	}
-	kthread_start(task);			/* queued behind us: round robin */
+	/*
+	 * On this CPU (the boot task stays on CPU 0), queued behind us: round
+	 * robin runs it exactly in the window, not beside us on another CPU.
+	 */
+	kthread_bind(task, smp_processor_id());
+	kthread_start(task);
 	prepare_to_wait(&w->wq, wait, TASK_UNINTERRUPTIBLE);
 	EXPECT_FALSE(t, READ_ONCE(w->flag));	/* so we are about to sleep ... */
 	preempt_here();				/* ... but the thread runs first */
