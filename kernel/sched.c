@@ -2,7 +2,8 @@
  * The scheduler: round robin over one run queue per CPU, preemptive on
  * the timer tick (see hilo/sched.h for the states, hilo/preempt.h for the
  * preempt count).  This file holds the run queues, the switch, waking and
- * the tick; struct rq is in kernel/sched.h, the task list printout and the
+ * the tick; struct rq is in kernel/sched.h, the idle loop in kernel/idle.c,
+ * the balancer and affinity in kernel/sched_balance.c, the task list printout and the
  * switch-hook trace in kernel/sched_debug.c, might_sleep() and
  * pagefault_disable() in kernel/preempt.c, kernel threads in
  * kernel/kthread.c.
@@ -413,54 +414,6 @@ void scheduler_tick(void)
 }
 
 /* ---- boot ---- */
-
-/*
- * cpu_idle - the idle loop: run whatever is queued, else pull work from
- * the busiest other CPU (idle_balance, kernel/sched_balance.c), else halt
- * until an interrupt (each tick of an idle CPU balances again).  need_resched is tested with interrupts off and the halt is
- * "sti; hlt", whose one-instruction interrupt shadow means a wake-up IPI
- * that arrives after the test still ends the halt.
- */
-void cpu_idle(void)
-{
-	for (;;) {
-		if (!need_resched())
-			idle_balance();
-		local_irq_disable();
-		if (need_resched()) {
-			local_irq_enable();
-			schedule();
-		} else {
-			safe_halt();
-		}
-	}
-}
-
-static int idle_fn(void *unused)
-{
-	cpu_idle();
-}
-
-/* sched_init_cpu - see hilo/sched.h. */
-struct task_struct *sched_init_cpu(unsigned int cpu)
-{
-	struct rq *rq = cpu_rq(cpu);
-	struct task_struct *idle;
-
-	spin_lock_init(&rq->lock);
-	rq->cpu = cpu;
-	INIT_LIST_HEAD(&rq->queue);
-	idle = kthread_create(idle_fn, NULL, "idle/%u", cpu);
-	if (!idle)
-		panic("sched_init_cpu: no memory for CPU %u's idle task", cpu);
-	idle->flags |= PF_IDLE;
-	idle->state = TASK_RUNNING;
-	idle->on_rq = true;
-	idle->cpu = cpu;
-	idle->cpus_allowed = 1u << cpu;
-	rq->idle = idle;
-	return idle;
-}
 
 /* sched_init - see hilo/sched.h. */
 void sched_init(void)
