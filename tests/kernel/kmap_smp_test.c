@@ -260,7 +260,7 @@ out:
 
 /* ---- every CPU, every API, at once ---- */
 
-#define STORM_PAGES   48		/* each worker's own pages */
+#define STORM_PAGES   160		/* each worker's own pages: at 4 CPUs they wrap the pool */
 #define STORM_ROUNDS  300		/* each round maps through all three APIs */
 #define HOG_PAGES     LAST_PKMAP	/* the whole pool ... */
 #define HOG_SETS      2			/* ... of new pages each round: a wrap */
@@ -325,7 +325,9 @@ static int storm_worker(void *arg)
  * The hog: while the workers run, take the whole pool and give it back,
  * again and again, so that workers find it full and sleep, and the
  * cursor wraps (each wrap a shootdown to every CPU).  It holds the pool
- * when it lets the workers go, so each worker's first kmap() sleeps.
+ * when it lets the workers go, so each worker's first kmap() sleeps; it
+ * sleeps after each release too, or a worker on its CPU would only ever
+ * wake to find the pool taken again.
  * The workers hold at most one slot and never wait while holding it, so
  * the hog's own wait for its last slots always ends.
  */
@@ -345,6 +347,7 @@ static int storm_hog(void *arg)
 		for (unsigned int i = 0; i < HOG_PAGES; i++)
 			kunmap(set[i]);
 		s->hog_rounds++;
+		msleep(1);		/* the pool is free: workers on this CPU run */
 	} while (__atomic_load_n(&s->workers_done, __ATOMIC_ACQUIRE) < (int)workers);
 	return 0;
 }
