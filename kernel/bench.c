@@ -34,6 +34,7 @@
 
 #define BENCH_MAX_CASES       64
 #define BENCH_NUM_LEN         24	/* "-2147483648.8" and room to spare */
+#define BENCH_TENTHS_MAX      0x7fffffffL	/* the largest long */
 
 typedef unsigned int (*bench_run_fn)(const struct bench_case *c, unsigned int iters);
 
@@ -91,10 +92,16 @@ void bench_stats_compute(long *samples, unsigned int n, struct bench_stats *st)
 	st->q3 = half ? median_of_sorted(samples + n - half, half) : samples[0];
 }
 
-/* per_op_tenths - cycles / ops, in tenths of a cycle. */
+/*
+ * per_op_tenths - cycles / ops, in tenths of a cycle; saturated at
+ * BENCH_TENTHS_MAX (214748364.7 cycles per op), which only a run that stalled
+ * for seconds reaches.
+ */
 static long per_op_tenths(u64 cycles, unsigned long ops)
 {
-	return (long)div_u64(cycles * 10, ops);
+	u64 tenths = div_u64(cycles * 10, ops);
+
+	return tenths > BENCH_TENTHS_MAX ? BENCH_TENTHS_MAX : (long)tenths;
 }
 
 /* ---- one case ---- */
@@ -366,7 +373,7 @@ static void check_smp_expect(const struct bench_case *c, const struct bench_expe
 	u64 iters = (u64)r->cpus * r->runs * c->iters;
 	u64 want = iters * e->num, most;
 
-	if (!e->den || do_div64(&want, e->den)) {
+	if (!e->den || (do_div64(&want, e->den) && !e->smp_approx)) {
 		bench_fail(r, "%s: %u/%u per iteration is no whole count over %llu iterations",
 			   e->what, e->num, e->den, iters);
 		return;
@@ -392,7 +399,8 @@ static void check_smp_expect(const struct bench_case *c, const struct bench_expe
 /*
  * smp_runs - the timed runs on every CPU at once: BENCH_RUNS, or fewer
  * with bench_smp_runs=N (1 to BENCH_RUNS), to keep boots with more
- * vCPUs than the host has cores short.
+ * vCPUs than the host has cores short (with bench_smp_div=D, which
+ * divides each run's iterations by D).
  */
 static unsigned int smp_runs(void)
 {
@@ -405,10 +413,19 @@ static unsigned int smp_runs(void)
 void bench_run_smp(const struct bench_case *c, struct bench_result *r)
 {
 	static long all[NR_CPUS * BENCH_RUNS];
+	static struct bench_case scaled;
+	unsigned long long div = cmdline_get_ull("bench_smp_div", 1);
+	const struct bench_case *orig = c;
 	struct task_struct *task[NR_CPUS] = { NULL };
 	unsigned int cpu, n = 0;
 
-	*r = (struct bench_result){ .c = c, .cpus = num_online_cpus(), .status = BENCH_OK,
+	if (div > 1) {		/* the same case, shorter runs */
+		scaled = *c;
+		scaled.iters = div < c->iters ? c->iters / (unsigned int)div : 1;
+		c = &scaled;
+	}
+
+	*r = (struct bench_result){ .c = orig, .cpus = num_online_cpus(), .status = BENCH_OK,
 				    .ops = bench_ops(c), .runs = smp_runs() };
 	if (r->cpus < 2) {
 		r->status = BENCH_SKIPPED;

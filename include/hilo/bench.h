@@ -185,8 +185,9 @@ int bench_run_all(const char *selection);
  * warm-up and BENCH_RUNS timed runs, then check and teardown; every run
  * starts on every CPU together, behind a barrier.  r->per_op is over
  * every CPU's runs (cycles per op as each CPU sees it), r->cpu_median
- * each CPU's own median.  bench_smp_runs=N on the command line makes
- * it N timed runs instead of BENCH_RUNS.  Prints nothing.  Task context,
+ * each CPU's own median.  On the command line, bench_smp_runs=N makes
+ * it N timed runs instead of BENCH_RUNS, bench_smp_div=D divides each
+ * run's iterations by D (r->ops says how many).  Prints nothing.  Task context,
  * preemptible; with one CPU online the case is skipped.
  */
 void bench_run_smp(const struct bench_case *c, struct bench_result *r);
