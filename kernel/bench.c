@@ -275,7 +275,8 @@ void bench_run_case(const struct bench_case *c, struct bench_result *r)
  * measured.  One at a time (the runner measures one case at a time).
  */
 static struct smp_bench {
-	const struct bench_case *c;
+	const struct bench_case *c;	/* the case, iterations divided by bench_smp_div */
+	const struct bench_case *full;	/* the case as registered: the warm-up's length */
 	unsigned int cpus, leader;	/* CPUs taking part; the lowest reads the globals */
 	unsigned int arrived, generation;	/* smp_barrier */
 	const char *skip_reason;	/* a CPU's setup could not run */
@@ -342,8 +343,8 @@ static int smp_worker(void *arg)
 	}
 	mine->overhead = overhead_per_op(c);
 	for (unsigned int i = 0; i < BENCH_WARMUP_RUNS; i++) {
-		smp_barrier(s);
-		timed_run(c, c->run, &run);
+		smp_barrier(s);		/* full length even when scaled: kmap.wrap's pool state */
+		c->run(s->full, s->full->iters);
 	}
 	smp_snapshot(s, 0);
 	for (unsigned int i = 0; i < s->runs; i++) {
@@ -435,6 +436,7 @@ void bench_run_smp(const struct bench_case *c, struct bench_result *r)
 	bench_clock_init();
 	memset(&sb, 0, sizeof(sb));
 	sb.c = c;
+	sb.full = orig;
 	sb.cpus = r->cpus;
 	sb.runs = r->runs;
 	sb.leader = NR_CPUS;
