@@ -12,20 +12,29 @@
  *         bench_stats_compute() on cycles per op minus the overhead
  *         check, teardown
  *       print_result()                       one machine-readable line
+ *       with several CPUs online and ->smp:  bench_run_smp()
+ *         a thread bound to every CPU runs the same steps on its own
+ *         state, each run started on every CPU at once (smp_barrier)
+ *       print_result()                       its line ("bench: smp ...")
  *     print_table()                          the same for humans
  */
 #include <asm/processor.h>
 #include <asm/qemu.h>
+#include <asm/tlbflush.h>
 #include <asm/tsc.h>
 #include <hilo/bench.h>
+#include <hilo/cmdline.h>
+#include <hilo/kthread.h>
 #include <hilo/math64.h>
 #include <hilo/mm.h>
 #include <hilo/panic.h>
 #include <hilo/printk.h>
+#include <hilo/smp.h>
 #include <hilo/string.h>
 
 #define BENCH_MAX_CASES       64
 #define BENCH_NUM_LEN         24	/* "-2147483648.8" and room to spare */
+#define BENCH_TENTHS_MAX      0x7fffffffL	/* the largest long */
 
 typedef unsigned int (*bench_run_fn)(const struct bench_case *c, unsigned int iters);
 
@@ -83,10 +92,16 @@ void bench_stats_compute(long *samples, unsigned int n, struct bench_stats *st)
 	st->q3 = half ? median_of_sorted(samples + n - half, half) : samples[0];
 }
 
-/* per_op_tenths - cycles / ops, in tenths of a cycle. */
+/*
+ * per_op_tenths - cycles / ops, in tenths of a cycle; saturated at
+ * BENCH_TENTHS_MAX (214748364.7 cycles per op), which only a run that stalled
+ * for seconds reaches.
+ */
 static long per_op_tenths(u64 cycles, unsigned long ops)
 {
-	return (long)div_u64(cycles * 10, ops);
+	u64 tenths = div_u64(cycles * 10, ops);
+
+	return tenths > BENCH_TENTHS_MAX ? BENCH_TENTHS_MAX : (long)tenths;
 }
 
 /* ---- one case ---- */
@@ -166,15 +181,31 @@ static void check_expect(const struct bench_case *c, const struct bench_expect *
 			   nr, e->what, moved, c->iters, want, e->num, e->den);
 }
 
-/* check_run - the sanity checks of timed run number nr (hilo/bench.h). */
+/*
+ * check_run - the sanity checks of timed run number nr (hilo/bench.h).
+ * On several CPUs at once (r->cpus > 1) only the per-CPU counters: the
+ * global ones move with every CPU's runs (check_smp_expect).
+ */
 static void check_run(const struct bench_case *c, const struct bench_run *run,
 		      unsigned int nr, struct bench_result *r)
 {
 	if (run->done != c->iters)
 		bench_fail(r, "run %u completed %u of %u iterations", nr, run->done, c->iters);
 	for (unsigned int i = 0; i < BENCH_MAX_EXPECT; i++)
-		if (c->expect[i].read)
+		if (c->expect[i].read && (r->cpus == 1 || c->expect[i].percpu))
 			check_expect(c, &c->expect[i], run->moved[i], nr, r);
+}
+
+/* read_shootdowns - TLB shootdowns sent and received, summed over every CPU. */
+static void read_shootdowns(unsigned long *sent, unsigned long *received)
+{
+	unsigned int cpu;
+
+	*sent = *received = 0;
+	for_each_online_cpu(cpu) {
+		*sent += READ_ONCE(tlb_stats[cpu].shootdowns);
+		*received += READ_ONCE(tlb_stats[cpu].shootdowns_received);
+	}
 }
 
 /* overhead_per_op - the median cost per op of an empty loop of c->iters. */
@@ -198,9 +229,12 @@ static void measure(const struct bench_case *c, struct bench_result *r)
 	long samples[BENCH_RUNS];
 	struct bench_run run;
 
+	unsigned long sent, received;
+
 	r->overhead = overhead_per_op(c);
 	for (unsigned int i = 0; i < BENCH_WARMUP_RUNS; i++)
 		timed_run(c, c->run, &run);
+	read_shootdowns(&sent, &received);
 	for (unsigned int i = 0; i < BENCH_RUNS; i++) {
 		timed_run(c, c->run, &run);
 		check_run(c, &run, i + 1, r);
@@ -208,6 +242,9 @@ static void measure(const struct bench_case *c, struct bench_result *r)
 		for (unsigned int j = 0; j < BENCH_MAX_EXPECT; j++)
 			r->moved[j] += run.moved[j];
 	}
+	read_shootdowns(&r->shootdowns, &r->shootdown_ipis);
+	r->shootdowns -= sent;
+	r->shootdown_ipis -= received;
 	bench_stats_compute(samples, BENCH_RUNS, &r->per_op);
 }
 
@@ -216,7 +253,8 @@ void bench_run_case(const struct bench_case *c, struct bench_result *r)
 {
 	const char *why;
 
-	*r = (struct bench_result){ .c = c, .status = BENCH_OK, .ops = bench_ops(c) };
+	*r = (struct bench_result){ .c = c, .cpus = 1, .runs = BENCH_RUNS, .status = BENCH_OK,
+				    .ops = bench_ops(c) };
 	bench_clock_init();
 	if (c->setup && (why = c->setup(c))) {
 		r->status = BENCH_SKIPPED;
@@ -228,6 +266,223 @@ void bench_run_case(const struct bench_case *c, struct bench_result *r)
 		bench_fail(r, "%s", why);
 	if (c->teardown)
 		c->teardown(c);
+}
+
+/* ---- on every CPU at once ---- */
+
+/*
+ * The state of one bench_run_smp: the case, a barrier, and what each CPU
+ * measured.  One at a time (the runner measures one case at a time).
+ */
+static struct smp_bench {
+	const struct bench_case *c;	/* the case, iterations divided by bench_smp_div */
+	const struct bench_case *full;	/* the case as registered: the warm-up's length */
+	unsigned int cpus, leader;	/* CPUs taking part; the lowest reads the globals */
+	unsigned int arrived, generation;	/* smp_barrier */
+	const char *skip_reason;	/* a CPU's setup could not run */
+	unsigned long before[BENCH_MAX_EXPECT], after[BENCH_MAX_EXPECT];
+	unsigned long sent[2], received[2];	/* shootdowns before, after */
+	unsigned int runs;		/* timed runs: bench_smp_runs= */
+	long samples[NR_CPUS][BENCH_RUNS];
+	struct bench_result cpu[NR_CPUS];	/* each CPU's checks and counters */
+} sb;
+
+/*
+ * smp_barrier - return when every taking part CPU has arrived (a sense-
+ * reversing barrier: the last to arrive opens the next generation).
+ * Spins with interrupts on, so a CPU waiting here still answers the TLB
+ * shootdowns of the others.
+ */
+static void smp_barrier(struct smp_bench *s)
+{
+	unsigned int gen = __atomic_load_n(&s->generation, __ATOMIC_ACQUIRE);
+
+	if (__atomic_add_fetch(&s->arrived, 1, __ATOMIC_ACQ_REL) == s->cpus) {
+		__atomic_store_n(&s->arrived, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&s->generation, gen + 1, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&s->generation, __ATOMIC_ACQUIRE) == gen)
+		cpu_relax();
+}
+
+/*
+ * smp_snapshot - with every CPU stopped at a barrier, the leader reads the
+ * global counters and the shootdowns (into slot 0: before the timed runs;
+ * 1: after), and then lets them go on.
+ */
+static void smp_snapshot(struct smp_bench *s, unsigned int when)
+{
+	smp_barrier(s);
+	if (smp_processor_id() == s->leader) {
+		read_counters(s->c, when ? s->after : s->before);
+		read_shootdowns(&s->sent[when], &s->received[when]);
+	}
+	smp_barrier(s);
+}
+
+/* smp_worker - one CPU's part of bench_run_smp (its thread is bound there). */
+static int smp_worker(void *arg)
+{
+	struct smp_bench *s = arg;
+	const struct bench_case *c = s->c;
+	unsigned int cpu = smp_processor_id();
+	struct bench_result *mine = &s->cpu[cpu];
+	const char *why = c->setup ? c->setup(c) : NULL;
+	struct bench_run run;
+
+	*mine = (struct bench_result){ .c = c, .cpus = s->cpus, .runs = s->runs,
+				       .status = BENCH_OK, .ops = bench_ops(c) };
+	if (why)
+		WRITE_ONCE(s->skip_reason, why);
+	smp_barrier(s);
+	if (READ_ONCE(s->skip_reason)) {
+		if (!why && c->teardown)
+			c->teardown(c);
+		return 0;
+	}
+	mine->overhead = overhead_per_op(c);
+	for (unsigned int i = 0; i < BENCH_WARMUP_RUNS; i++) {
+		smp_barrier(s);		/* full length even when scaled: kmap.wrap's pool state */
+		c->run(s->full, s->full->iters);
+	}
+	smp_snapshot(s, 0);
+	for (unsigned int i = 0; i < s->runs; i++) {
+		smp_barrier(s);
+		timed_run(c, c->run, &run);
+		check_run(c, &run, i + 1, mine);
+		s->samples[cpu][i] = per_op_tenths(run.cycles, mine->ops) - mine->overhead;
+		for (unsigned int j = 0; j < BENCH_MAX_EXPECT; j++)
+			mine->moved[j] += run.moved[j];
+	}
+	smp_snapshot(s, 1);
+	if (c->check && (why = c->check(c)))
+		bench_fail(mine, "%s", why);
+	if (c->teardown)
+		c->teardown(c);
+	return 0;
+}
+
+/*
+ * check_smp_expect - a global counter over every CPU's timed runs: it
+ * moved by exactly cpus * runs * iters * num / den (or, smp_approx, within
+ * the bounds hilo/bench.h gives).
+ */
+static void check_smp_expect(const struct bench_case *c, const struct bench_expect *e,
+			     unsigned long moved, struct bench_result *r)
+{
+	u64 iters = (u64)r->cpus * r->runs * c->iters;
+	u64 want = iters * e->num, most;
+
+	if (!e->den || (do_div64(&want, e->den) && !e->smp_approx)) {
+		bench_fail(r, "%s: %u/%u per iteration is no whole count over %llu iterations",
+			   e->what, e->num, e->den, iters);
+		return;
+	}
+	if (e->smp_racy && moved <= want) {
+		r->lost[e - c->expect] = want - moved;
+		return;
+	}
+	if (!e->smp_approx) {
+		if (moved != want)
+			bench_fail(r, "%u CPUs: %s moved by %lu over %llu iterations, expected %llu (%u/%u per iteration)",
+				   r->cpus, e->what, moved, iters, want, e->num, e->den);
+		return;
+	}
+	most = iters * e->num;
+	do_div64(&most, e->den > r->cpus ? e->den - r->cpus : 1);
+	most += r->cpus;
+	if (moved + r->cpus < want || moved > most)
+		bench_fail(r, "%u CPUs: %s moved by %lu over %llu iterations, expected %llu - %u to %llu",
+			   r->cpus, e->what, moved, iters, want, r->cpus, most);
+}
+
+/*
+ * smp_runs - the timed runs on every CPU at once: BENCH_RUNS, or fewer
+ * with bench_smp_runs=N (1 to BENCH_RUNS), to keep boots with more
+ * vCPUs than the host has cores short (with bench_smp_div=D, which
+ * divides each run's iterations by D).
+ */
+static unsigned int smp_runs(void)
+{
+	unsigned long long n = cmdline_get_ull("bench_smp_runs", BENCH_RUNS);
+
+	return n < 1 ? 1 : n > BENCH_RUNS ? BENCH_RUNS : (unsigned int)n;
+}
+
+/* bench_run_smp - see hilo/bench.h. */
+void bench_run_smp(const struct bench_case *c, struct bench_result *r)
+{
+	static long all[NR_CPUS * BENCH_RUNS];
+	static struct bench_case scaled;
+	unsigned long long div = cmdline_get_ull("bench_smp_div", 1);
+	const struct bench_case *orig = c;
+	struct task_struct *task[NR_CPUS] = { NULL };
+	unsigned int cpu, n = 0;
+
+	if (div > 1) {		/* the same case, shorter runs */
+		scaled = *c;
+		scaled.iters = div < c->iters ? c->iters / (unsigned int)div : 1;
+		c = &scaled;
+	}
+
+	*r = (struct bench_result){ .c = orig, .cpus = num_online_cpus(), .status = BENCH_OK,
+				    .ops = bench_ops(c), .runs = smp_runs() };
+	if (r->cpus < 2) {
+		r->status = BENCH_SKIPPED;
+		r->skip_reason = "one CPU online";
+		return;
+	}
+	bench_clock_init();
+	memset(&sb, 0, sizeof(sb));
+	sb.c = c;
+	sb.full = orig;
+	sb.cpus = r->cpus;
+	sb.runs = r->runs;
+	sb.leader = NR_CPUS;
+	for_each_online_cpu(cpu) {
+		if (sb.leader == NR_CPUS)
+			sb.leader = cpu;
+		task[cpu] = kthread_create(smp_worker, &sb, "bench/%u", cpu);
+		if (!task[cpu])
+			panic("bench_run_smp: no thread for CPU %u", cpu);
+		kthread_bind(task[cpu], cpu);
+	}
+	for_each_online_cpu(cpu)
+		kthread_start(task[cpu]);
+	for_each_online_cpu(cpu)
+		kthread_wait(task[cpu]);
+	if (sb.skip_reason) {
+		r->status = BENCH_SKIPPED;
+		r->skip_reason = sb.skip_reason;
+		return;
+	}
+
+	for_each_online_cpu(cpu) {
+		struct bench_result *mine = &sb.cpu[cpu];
+		struct bench_stats st;
+
+		if (mine->status == BENCH_INSANE)
+			bench_fail(r, "CPU %u: %s", cpu, mine->why);
+		memcpy(all + n, sb.samples[cpu], sb.runs * sizeof(long));
+		n += sb.runs;
+		bench_stats_compute(sb.samples[cpu], sb.runs, &st);
+		r->cpu_median[cpu] = st.median;
+		r->overhead += mine->overhead;
+		for (unsigned int j = 0; j < BENCH_MAX_EXPECT; j++)
+			if (c->expect[j].percpu)
+				r->moved[j] += mine->moved[j];
+	}
+	r->overhead /= (long)r->cpus;
+	for (unsigned int j = 0; j < BENCH_MAX_EXPECT; j++) {
+		if (!c->expect[j].read || c->expect[j].percpu)
+			continue;
+		r->moved[j] = sb.after[j] - sb.before[j];
+		check_smp_expect(c, &c->expect[j], r->moved[j], r);
+	}
+	r->shootdowns = sb.sent[1] - sb.sent[0];
+	r->shootdown_ipis = sb.received[1] - sb.received[0];
+	bench_stats_compute(all, n, &r->per_op);
 }
 
 /* ---- the report ---- */
@@ -244,6 +499,21 @@ const char *bench_tenths(char *buf, size_t size, long tenths)
 /* TENTHS(x) - x formatted into a buffer that lives as long as the statement's block. */
 #define TENTHS(x) bench_tenths((char[BENCH_NUM_LEN]){ 0 }, BENCH_NUM_LEN, (x))
 
+/* per_1000 - count per 1000 operations of r (every CPU's), "12.34", into buf. */
+static const char *per_1000(char *buf, size_t size, unsigned long count,
+			    const struct bench_result *r)
+{
+	u64 hundredths = (u64)count * 100000;
+	u32 frac;
+
+	do_div64(&hundredths, r->ops * r->runs * r->cpus);
+	frac = do_div64(&hundredths, 100);
+	snprintf(buf, size, "%llu.%02u", hundredths, frac);
+	return buf;
+}
+
+#define PER_1000(count, r) per_1000((char[BENCH_NUM_LEN]){ 0 }, BENCH_NUM_LEN, (count), (r))
+
 /* format_extra - the reported counters per 1000 operations, or "-". */
 static const char *format_extra(const struct bench_result *r, char *buf, size_t size)
 {
@@ -252,35 +522,68 @@ static const char *format_extra(const struct bench_result *r, char *buf, size_t 
 	buf[0] = '\0';
 	for (unsigned int i = 0; i < BENCH_MAX_EXPECT; i++) {
 		const struct bench_expect *e = &r->c->expect[i];
-		u64 hundredths = (u64)r->moved[i] * 100000;
-		u32 frac;
 
 		if (!e->read || !e->report || len >= size)
 			continue;
-		do_div64(&hundredths, r->ops * BENCH_RUNS);
-		frac = do_div64(&hundredths, 100);
-		len += snprintf(buf + len, size - len, "%s%s_per_1000_ops:%llu.%02u",
-				len ? "," : "", e->what, hundredths, frac);
+		len += snprintf(buf + len, size - len, "%s%s_per_1000_ops:%s",
+				len ? "," : "", e->what, PER_1000(r->moved[i], r));
 	}
 	return len ? buf : "-";
 }
 
-/* print_result - the machine-readable line of one case (and its failure). */
+/* format_lost - " lost=what:n,..." for the smp_racy counters that lost increments, or "". */
+static const char *format_lost(const struct bench_result *r, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < BENCH_MAX_EXPECT; i++)
+		if (r->lost[i] && len < size)
+			len += snprintf(buf + len, size - len, "%s%s:%lu", len ? "," : " lost=",
+					r->c->expect[i].what, r->lost[i]);
+	return buf;
+}
+
+/* format_per_cpu - each CPU's median, "3224.1/3190.0", into buf. */
+static const char *format_per_cpu(const struct bench_result *r, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int cpu;
+
+	buf[0] = '\0';
+	for_each_online_cpu(cpu)
+		if (len < size)
+			len += snprintf(buf + len, size - len, "%s%s", len ? "/" : "",
+					TENTHS(r->cpu_median[cpu]));
+	return buf;
+}
+
+/*
+ * print_result - the machine-readable line of one case (and its failure):
+ * "bench: name=..." alone, "bench: smp name=... cpus=N ... per_cpu=..."
+ * on every CPU at once.
+ */
 static void print_result(const struct bench_result *r)
 {
-	char extra[128];
+	const char *smp = r->cpus > 1 ? "smp " : "";
+	char extra[160], cpus[16], per_cpu[NR_CPUS * BENCH_NUM_LEN], lost[96];
 
+	snprintf(cpus, sizeof(cpus), r->cpus > 1 ? " cpus=%u" : "", r->cpus);
 	if (r->status == BENCH_SKIPPED) {
-		printk("bench: name=%s skipped reason=\"%s\"\n", r->c->name, r->skip_reason);
+		printk("bench: %sname=%s%s skipped reason=\"%s\"\n", smp, r->c->name, cpus,
+		       r->skip_reason);
 		return;
 	}
-	printk("bench: name=%s ops=%lu runs=%u cycles_per_op_median=%s min=%s max=%s q1=%s q3=%s overhead_per_op=%s extra=%s\n",
-	       r->c->name, r->ops, BENCH_RUNS, TENTHS(r->per_op.median),
+	printk("bench: %sname=%s%s ops=%lu runs=%u cycles_per_op_median=%s min=%s max=%s q1=%s q3=%s overhead_per_op=%s extra=%s shootdowns_per_1000_ops=%s ipis_per_1000_ops=%s%s%s%s\n",
+	       smp, r->c->name, cpus, r->ops, r->runs, TENTHS(r->per_op.median),
 	       TENTHS(r->per_op.min), TENTHS(r->per_op.max), TENTHS(r->per_op.q1),
 	       TENTHS(r->per_op.q3), TENTHS(r->overhead),
-	       format_extra(r, extra, sizeof(extra)));
+	       format_extra(r, extra, sizeof(extra)), PER_1000(r->shootdowns, r),
+	       PER_1000(r->shootdown_ipis, r), r->cpus > 1 ? " per_cpu=" : "",
+	       r->cpus > 1 ? format_per_cpu(r, per_cpu, sizeof(per_cpu)) : "",
+	       format_lost(r, lost, sizeof(lost)));
 	if (r->status == BENCH_INSANE)
-		printk("bench: FAILED sanity: %s: %s\n", r->c->name, r->why);
+		printk("bench: FAILED sanity: %s%s: %s\n", r->c->name, r->cpus > 1 ? "@smp" : "", r->why);
 }
 
 /* print_table - every result again, aligned, for a human. */
@@ -291,11 +594,14 @@ static void print_table(const struct bench_result *res, unsigned int n)
 	printk("  %-28s %8s %10s %10s %10s  %s\n", "case", "ops/run", "median",
 	       "min", "max", "one operation");
 	for (const struct bench_result *r = res; r < res + n; r++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), r->cpus > 1 ? "%s x%u CPUs" : "%s", r->c->name, r->cpus);
 		if (r->status == BENCH_SKIPPED) {
-			printk("  %-28s  skipped: %s\n", r->c->name, r->skip_reason);
+			printk("  %-28s  skipped: %s\n", name, r->skip_reason);
 			continue;
 		}
-		printk("  %-28s %8lu %10s %10s %10s  %s%s\n", r->c->name, r->ops,
+		printk("  %-28s %8lu %10s %10s %10s  %s%s\n", name, r->ops,
 		       TENTHS(r->per_op.median), TENTHS(r->per_op.min),
 		       TENTHS(r->per_op.max), r->c->what,
 		       r->status == BENCH_INSANE ? "  (FAILED sanity)" : "");
@@ -308,10 +614,10 @@ static void print_info(void)
 {
 	char sig[13];
 
-	printk("bench: info cpu=\"%s\" vendor=%s hypervisor=%s clock=rdtsc+%s directmap=%s runs=%u warmup=%u\n",
+	printk("bench: info cpu=\"%s\" vendor=%s hypervisor=%s clock=rdtsc+%s directmap=%s runs=%u warmup=%u cpus=%u\n",
 	       boot_cpu.model_name, boot_cpu.vendor, hypervisor_name(sig),
 	       clock_lfence ? "lfence" : "cpuid", directmap_page_size(), BENCH_RUNS,
-	       BENCH_WARMUP_RUNS);
+	       BENCH_WARMUP_RUNS, num_online_cpus());
 }
 
 /* ---- selection ---- */
@@ -328,7 +634,7 @@ static void print_names(void)
 /* bench_run_all - see hilo/bench.h. */
 int bench_run_all(const char *selection)
 {
-	static struct bench_result results[BENCH_MAX_CASES];
+	static struct bench_result results[2 * BENCH_MAX_CASES];
 	unsigned int n = 0, insane = 0, skipped = 0;
 
 	if (!boot_cpu.tsc) {
@@ -342,14 +648,20 @@ int bench_run_all(const char *selection)
 
 		if (!glob_list_match(selection, c->name))
 			continue;
-		if (n == BENCH_MAX_CASES)
-			panic("bench_run_all: more than %d cases selected: raise BENCH_MAX_CASES",
-			      BENCH_MAX_CASES);
+		if (n >= 2 * BENCH_MAX_CASES - 1)
+			panic("bench_run_all: more than %d results: raise BENCH_MAX_CASES",
+			      2 * BENCH_MAX_CASES);
 		bench_run_case(c, r);
 		print_result(r);
 		insane += r->status == BENCH_INSANE;
 		skipped += r->status == BENCH_SKIPPED;
 		n++;
+		if (!c->smp || num_online_cpus() < 2)
+			continue;
+		r = &results[n++];
+		bench_run_smp(c, r);
+		print_result(r);
+		insane += r->status == BENCH_INSANE;
 	}
 	if (!n) {
 		printk("bench: FAILED: no case matches bench=%s\n", selection);
@@ -357,6 +669,6 @@ int bench_run_all(const char *selection)
 		return HILO_EXIT_FAIL;
 	}
 	print_table(results, n);
-	printk("bench: done: %u cases, %u skipped, %u FAILED sanity\n", n, skipped, insane);
+	printk("bench: done: %u results, %u skipped, %u FAILED sanity\n", n, skipped, insane);
 	return insane ? HILO_EXIT_FAIL : HILO_EXIT_PASS;
 }

@@ -42,6 +42,7 @@
 #include <hilo/mm.h>
 #include <hilo/page_pattern.h>
 #include <hilo/preempt.h>
+#include <hilo/printk.h>
 #include "highmem_bench.h"
 
 /*
@@ -57,28 +58,34 @@ _Static_assert(WRAP_ITERS % LAST_PKMAP == 0, "kmap.wrap expects whole flushes pe
 _Static_assert(WRAP_PAGES > LAST_PKMAP, "kmap.wrap must cycle over more pages than slots");
 _Static_assert(WRAP_PAGES == 640, "kmap.wrap's description names 640 pages");
 
-struct bench_pages bp;
+struct bench_pages bench_pages[NR_CPUS];
 
 /* ---- pages ---- */
 
 /* put_pages - see mm/highmem_bench.h. */
 void put_pages(const struct bench_case *c)
 {
-	while (bp.n)
-		__free_page(bp.pages[--bp.n]);
+	struct bench_pages *bp = this_pages();
+
+	while (bp->n)
+		__free_page(bp->pages[--bp->n]);
 }
 
 /* get_pages - see mm/highmem_bench.h. */
 const char *get_pages(enum page_kind kind, unsigned int n)
 {
+	struct bench_pages *bp = this_pages();
 	gfp_t gfp = kind == HIGHMEM ? GFP_HIGHUSER : GFP_KERNEL;
 
-	bp.cursor = 0;
-	for (bp.n = 0; bp.n < n; bp.n++) {
+	bp->cursor = 0;
+	bp->bad_reads = 0;
+	for (bp->n = 0; bp->n < n; bp->n++) {
 		struct page *page = alloc_page(gfp);
 
 		if (page && PageHighMem(page) == (kind == HIGHMEM)) {
-			bp.pages[bp.n] = page;
+			bp->pages[bp->n] = page;
+			bp->first[bp->n] = page_pattern(page, 0);
+			fill_pattern(page);
 			continue;
 		}
 		if (page)
@@ -90,6 +97,27 @@ const char *get_pages(enum page_kind kind, unsigned int n)
 	return NULL;
 }
 
+/* check_pages - see mm/highmem_bench.h. */
+const char *check_pages(const struct bench_case *c)
+{
+	static char why[NR_CPUS][BENCH_WHY_LEN];
+	struct bench_pages *bp = this_pages();
+	unsigned int cpu = smp_processor_id(), torn = 0;
+
+	for (unsigned int i = 0; i < bp->n; i++) {
+		u32 *va = kmap_local_page(bp->pages[i]);
+
+		torn += pattern_errors(va, bp->pages[i]) != 0;
+		kunmap_local(va);
+	}
+	if (!bp->bad_reads && !torn)
+		return NULL;
+	snprintf(why[cpu], sizeof(why[cpu]),
+		 "CPU %u: %lu reads through a mapping missed its page's pattern, %u of %u pages no longer hold it",
+		 cpu, bp->bad_reads, torn, bp->n);
+	return why[cpu];
+}
+
 /* ---- the counters the sanity checks read ---- */
 
 static unsigned long read_local_maps(const struct bench_case *c) { return kmap_stats.local_maps; }
@@ -97,10 +125,20 @@ static unsigned long read_kmap_maps(const struct bench_case *c) { return kmap_st
 static unsigned long read_kmap_reuses(const struct bench_case *c) { return kmap_stats.reuses; }
 static unsigned long read_kmap_flushes(const struct bench_case *c) { return kmap_stats.flushes; }
 
-#define LOCAL_MAPS(n) { "kmap_stats.local_maps", read_local_maps, n, 1, false }
-#define INVLPG(n)     { "tlb_stats.one", read_invlpg, n, 1, false }
-#define KMAP_MAPS(n)  { "kmap_stats.maps", read_kmap_maps, n, 1, false }
-#define REUSES(n)     { "kmap_stats.reuses", read_kmap_reuses, n, 1, false }
+/*
+ * kmap_stats is global (on several CPUs each is checked over every CPU's
+ * runs); tlb_stats.one is this CPU's own.  kmap.wrap's flushes are
+ * reported, and on several CPUs only bounded (hilo/bench.h, smp_approx).
+ * kmap_stats.local_maps is counted outside any lock by a plain increment
+ * (mm/kmap_local.c), so CPUs mapping at once can lose some (smp_racy):
+ * there tlb_stats.one, one invlpg per local unmap on this CPU, is the
+ * exact check.
+ */
+#define LOCAL_MAPS(n) { "kmap_stats.local_maps", read_local_maps, n, 1, .smp_racy = true }
+#define INVLPG(n)     { "tlb_stats.one", read_invlpg, n, 1, .percpu = true }
+#define KMAP_MAPS(n)  { "kmap_stats.maps", read_kmap_maps, n, 1 }
+#define REUSES(n)     { "kmap_stats.reuses", read_kmap_reuses, n, 1 }
+#define FLUSHES(n, d) { "kmap_stats.flushes", read_kmap_flushes, n, d, true, .smp_approx = true }
 
 /* ---- map + read + unmap ---- */
 
@@ -109,25 +147,28 @@ typedef void (*unmap_fn)(struct page *page, void *va);
 
 /*
  * map_loop - iters times: map the next page, read a word through the
- * mapping, unmap it.  The pages are taken in turn from bp.cursor, which
- * carries over to the next run.  Always inlined with constant map and
+ * mapping and compare it with the page's pattern (a miss is counted, and
+ * check_pages fails the case), unmap it.  The pages are taken in turn from
+ * the cursor, which carries over to the next run.  Always inlined with constant map and
  * unmap, so the calls are direct.
  */
 static __always_inline unsigned int map_loop(unsigned int iters, map_fn map, unmap_fn unmap)
 {
-	unsigned int i, k = bp.cursor;
+	struct bench_pages *bp = this_pages();
+	unsigned int i, k = bp->cursor, bad = 0;
 
 	for (i = 0; i < iters; i++) {
-		struct page *page = bp.pages[k];
+		struct page *page = bp->pages[k];
 		void *va = map(page);
 
-		(void)READ_ONCE(*(u32 *)va);
+		bad += READ_ONCE(*(u32 *)va) != bp->first[k];
 		unmap(page, va);
 		touch_direct_map();
-		if (++k == bp.n)
+		if (++k == bp->n)
 			k = 0;
 	}
-	bp.cursor = k;
+	bp->cursor = k;
+	bp->bad_reads += bad;
 	return i;
 }
 
@@ -216,7 +257,8 @@ static const char *setup_wrap(const struct bench_case *c)
 #define MAP_BENCH(id, name_, what_, kind, run_, ...)                          \
 	BENCH(id, .name = name_, .what = what_, .iters = MAP_ITERS,           \
 	      .arg = kind, .setup = setup_map, .run = run_,                   \
-	      .teardown = put_pages, .expect = { __VA_ARGS__ })
+	      .check = check_pages, .teardown = put_pages, .smp = true,       \
+	      .expect = { __VA_ARGS__ })
 
 /* Lowmem pages get slots only in a build that forces real mappings. */
 #define FORCED IS_ENABLED_FORCE_MAP
@@ -234,13 +276,13 @@ MAP_BENCH(atomic_lowmem, "kmap_atomic.lowmem", "the same, lowmem page (direct ma
 MAP_BENCH(atomic_forced, "kmap_atomic.lowmem_forced", "the same, lowmem page in a slot",
 	  LOWMEM, run_atomic_forced, LOCAL_MAPS(1), INVLPG(1));
 MAP_BENCH(kmap_cached, "kmap.cached", "kmap + read + kunmap, one page (pool hit)",
-	  HIGHMEM, run_kmap, REUSES(1), KMAP_MAPS(0), INVLPG(0));
+	  HIGHMEM, run_kmap, REUSES(1), KMAP_MAPS(0), INVLPG(0), FLUSHES(0, 1));
 
 BENCH(kmap_wrap, .name = "kmap.wrap",
       .what = "kmap + read + kunmap cycling over 640 pages: new PTEs, wraparounds",
-      .iters = WRAP_ITERS, .setup = setup_wrap, .run = run_kmap, .teardown = put_pages,
-      .expect = { KMAP_MAPS(1), REUSES(0),
-		  { "kmap_stats.flushes", read_kmap_flushes, 1, LAST_PKMAP, true } });
+      .iters = WRAP_ITERS, .setup = setup_wrap, .run = run_kmap, .check = check_pages,
+      .teardown = put_pages, .smp = true,
+      .expect = { KMAP_MAPS(1), REUSES(0), FLUSHES(1, LAST_PKMAP) });
 
 /* ---- nested local maps ---- */
 
@@ -252,12 +294,13 @@ static const char *setup_nested(const struct bench_case *c)
 /* run_nested - map every page held, innermost last, then unmap in reverse. */
 static unsigned int run_nested(const struct bench_case *c, unsigned int iters)
 {
+	struct bench_pages *bp = this_pages();
 	void *va[KM_MAX_NESTING];
 	unsigned int i, d;
 
 	for (i = 0; i < iters; i++) {
-		for (d = 0; d < bp.n; d++) {
-			va[d] = kmap_local_page(bp.pages[d]);
+		for (d = 0; d < bp->n; d++) {
+			va[d] = kmap_local_page(bp->pages[d]);
 			(void)READ_ONCE(*(u32 *)va[d]);
 		}
 		while (d--)
@@ -272,7 +315,7 @@ static unsigned int run_nested(const struct bench_case *c, unsigned int iters)
 	      .what = "one map + read + unmap of " #depth " nested",          \
 	      .iters = NESTED_OPS / (depth), .ops_per_iter = depth,           \
 	      .arg = depth, .setup = setup_nested, .run = run_nested,         \
-	      .teardown = put_pages,                                          \
+	      .check = check_pages, .teardown = put_pages,                    \
 	      .expect = { LOCAL_MAPS(depth), INVLPG(depth) })
 
 NESTED_BENCH(1);
@@ -289,17 +332,17 @@ static const char *setup_copy(const struct bench_case *c)
 
 	if (why)
 		return why;
-	fill_pattern(bp.pages[0]);
-	clear_highpage(bp.pages[1]);
+	clear_highpage(this_pages()->pages[1]);
 	return NULL;
 }
 
 static unsigned int run_copy(const struct bench_case *c, unsigned int iters)
 {
+	struct bench_pages *bp = this_pages();
 	unsigned int i;
 
 	for (i = 0; i < iters; i++) {
-		copy_highpage(bp.pages[1], bp.pages[0]);
+		copy_highpage(bp->pages[1], bp->pages[0]);
 		touch_direct_map();
 	}
 	return i;
@@ -308,8 +351,9 @@ static unsigned int run_copy(const struct bench_case *c, unsigned int iters)
 /* check_copy - the destination holds the source's pattern: a copy happened. */
 static const char *check_copy(const struct bench_case *c)
 {
-	u32 *to = kmap_local_page(bp.pages[1]);
-	bool copied = !pattern_errors(to, bp.pages[0]);
+	struct bench_pages *bp = this_pages();
+	u32 *to = kmap_local_page(bp->pages[1]);
+	bool copied = !pattern_errors(to, bp->pages[0]);
 
 	kunmap_local(to);
 	return copied ? NULL : "copy_highpage left the destination without the source's bytes";

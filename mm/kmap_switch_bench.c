@@ -52,25 +52,24 @@ static unsigned long switched_out(void)
 /* unmap_live - drop the maps setup_switch took, innermost first. */
 static void unmap_live(void)
 {
-	for (unsigned int i = bp.n; i--;)
+	for (unsigned int i = this_pages()->n; i--;)
 		kunmap_local(bs.live[i]);
 }
 
 /*
- * setup_switch - fill ->arg highmem pages with their pattern, map them
+ * setup_switch - take ->arg highmem pages (get_pages fills them with their pattern), map them
  * all (the boot task holds them through every run) and start the partner
  * thread.
  */
 static const char *setup_switch(const struct bench_case *c)
 {
 	const char *why = get_pages(HIGHMEM, c->arg);
+	struct bench_pages *bp = this_pages();
 
 	if (why)
 		return why;
-	for (unsigned int i = 0; i < bp.n; i++)
-		fill_pattern(bp.pages[i]);
-	for (unsigned int i = 0; i < bp.n; i++)
-		bs.live[i] = kmap_local_page(bp.pages[i]);
+	for (unsigned int i = 0; i < bp->n; i++)
+		bs.live[i] = kmap_local_page(bp->pages[i]);
 	bs.stop = false;
 	/* On this CPU: every yield must switch to the partner and back. */
 	bs.partner = kthread_run_on_cpu(partner, NULL, smp_processor_id(), "bench-partner");
@@ -110,6 +109,7 @@ static unsigned int run_switch(const struct bench_case *c, unsigned int iters)
 static const char *check_switch(const struct bench_case *c)
 {
 	static char why[BENCH_WHY_LEN];
+	struct bench_pages *bp = this_pages();
 	unsigned long outs = switched_out() - bs.switched_out;
 	unsigned long ticks = jiffies - bs.jiffies;
 	unsigned long flushes = read_invlpg(c) - bs.invlpgs;
@@ -119,13 +119,13 @@ static const char *check_switch(const struct bench_case *c)
 			 outs, bs.yields, ticks);
 		return why;
 	}
-	if (flushes != outs * bp.n) {
+	if (flushes != outs * bp->n) {
 		snprintf(why, sizeof(why), "%lu invlpg in %lu switches away from a holder of %u live maps, expected %lu",
-			 flushes, outs, bp.n, outs * bp.n);
+			 flushes, outs, bp->n, outs * bp->n);
 		return why;
 	}
-	for (unsigned int i = 0; i < bp.n; i++)
-		if (pattern_errors(bs.live[i], bp.pages[i]))
+	for (unsigned int i = 0; i < bp->n; i++)
+		if (pattern_errors(bs.live[i], bp->pages[i]))
 			return "a live local map lost its page across context switches";
 	return NULL;
 }

@@ -33,26 +33,40 @@
  * and check(), after the runs, for what only the workload knows (the data
  * a copy wrote, mappings still intact after context switches).
  *
+ * On several CPUs (SMP), a case marked ->smp is then measured again on
+ * every online CPU at once (bench_run_smp): one bound thread per CPU, the
+ * same steps on each, each run started together behind a barrier.  The
+ * per-CPU counters are checked per CPU and per run as above, the global
+ * ones once over every CPU's runs, and check() runs on every CPU.
+ *
  * Output on the serial port: one machine-readable line per case,
  *   bench: name=kmap.wrap ops=1024 runs=31 cycles_per_op_median=1212.5
  *          min=... max=... q1=... q3=... overhead_per_op=2.0
  *          extra=kmap_stats.flushes_per_1000_ops:1.95
- * (one line, printed without the breaks), a skipped case as
+ *          shootdowns_per_1000_ops=0.00 ipis_per_1000_ops=0.00
+ * (one line, printed without the breaks; shootdowns: kernel-range TLB
+ * flushes sent to other CPUs, ipis: such flushes done on another CPU, both
+ * summed over every CPU), then on SMP the same case on every CPU at once,
+ *   bench: smp name=kmap.wrap cpus=2 ops=1024 ... per_cpu=27955.5/27849.9
+ * (the statistics over every CPU's runs, per 1000 of every CPU's
+ * operations, and each CPU's median), a skipped case as
  *   bench: name=copy.highmem skipped reason="..."
  * and a sanity failure right after its result as
  *   bench: FAILED sanity: kmap.wrap: run 3: kmap_stats.flushes moved by ...
+ * (kmap.wrap@smp for the run on every CPU)
  * then, after the last case, a table for humans and the line
- *   bench: done: N cases, N skipped, N FAILED sanity
+ *   bench: done: N results, N skipped, N FAILED sanity
  */
 #ifndef HILO_BENCH_H
 #define HILO_BENCH_H
 
 #include <hilo/compiler.h>
+#include <hilo/threads.h>
 #include <hilo/types.h>
 
 #define BENCH_RUNS        31	/* timed runs per case: odd, for a true median */
 #define BENCH_WARMUP_RUNS 1	/* untimed runs first: caches, TLB, pool state */
-#define BENCH_MAX_EXPECT  3	/* counter expectations per case */
+#define BENCH_MAX_EXPECT  4	/* counter expectations per case */
 #define BENCH_WHY_LEN     160	/* room for a sanity failure's explanation */
 
 struct bench_case;
@@ -68,6 +82,22 @@ struct bench_expect {
 	unsigned long (*read)(const struct bench_case *c);
 	unsigned int num, den;
 	bool report;
+	/*
+	 * On every CPU at once (->smp): percpu, read() returns the calling
+	 * CPU's own counter, so each CPU checks each of its runs as alone;
+	 * otherwise the counter is global, and the sum over every CPU's
+	 * timed runs is checked once, against cpus * runs * iters * num / den.
+	 * smp_approx: on several CPUs that sum is only bounded (kmap.wrap's
+	 * flushes: a slot another CPU holds at a wraparound survives it and
+	 * is skipped in the next round, so the cursor wraps after as few as
+	 * den - cpus new maps): want - cpus <= moved <= ops / (den - cpus) + cpus.
+	 * smp_racy: the counter is a plain global increment (not atomic, not
+	 * per CPU: kmap_stats.local_maps), so concurrent increments from
+	 * several CPUs can be lost: on several CPUs it must not move by more
+	 * than want, and what it fell short by is reported (lost=), not
+	 * failed; a per-CPU expectation must then carry the exact check.
+	 */
+	bool percpu, smp_approx, smp_racy;
 };
 
 struct bench_case {
@@ -84,6 +114,13 @@ struct bench_case {
 	const char *(*check)(const struct bench_case *c);
 	void (*teardown)(const struct bench_case *c);
 	struct bench_expect expect[BENCH_MAX_EXPECT];
+	/*
+	 * Also measure it on every online CPU at once, when there are
+	 * several (bench_run_smp): setup, run, check and teardown are then
+	 * called on each CPU by a thread bound to it, and must keep per-CPU
+	 * state (each CPU its own pages).
+	 */
+	bool smp;
 };
 
 #define BENCH(id_, ...)                                                       \
@@ -99,14 +136,26 @@ enum bench_status { BENCH_OK, BENCH_SKIPPED, BENCH_INSANE };
 
 struct bench_result {
 	const struct bench_case *c;
+	unsigned int cpus;		/* measured on this many CPUs at once */
 	enum bench_status status;
 	const char *skip_reason;	/* BENCH_SKIPPED */
 	char why[BENCH_WHY_LEN];	/* BENCH_INSANE: the first failed check */
 	unsigned long ops;		/* operations per run */
+	unsigned int runs;		/* timed runs (per CPU) */
 	struct bench_stats per_op;	/* cycles per operation, tenths */
 	long overhead;			/* the subtracted timer overhead, tenths per op */
-	/* Each expectation's counter, summed over the timed runs. */
+	/* Each expectation's counter, summed over the timed runs (and CPUs). */
 	unsigned long moved[BENCH_MAX_EXPECT];
+	/* cpus > 1: the increments an smp_racy counter lost. */
+	unsigned long lost[BENCH_MAX_EXPECT];
+	/*
+	 * TLB shootdowns over the timed runs, summed over every CPU:
+	 * kernel-range flushes sent to the other CPUs, and the IPIs that
+	 * flushed a range there (tlb_stats).
+	 */
+	unsigned long shootdowns, shootdown_ipis;
+	/* cpus > 1: each CPU's median cycles per op (tenths), by CPU number. */
+	long cpu_median[NR_CPUS];
 };
 
 /*
@@ -129,6 +178,19 @@ void bench_run_case(const struct bench_case *c, struct bench_result *r);
  * Task context, preemptible, after sched_init().
  */
 int bench_run_all(const char *selection);
+
+/*
+ * bench_run_smp - measure case c (c->smp) on every online CPU at once
+ * into r: one thread bound to each CPU, each calling setup, then the
+ * warm-up and BENCH_RUNS timed runs, then check and teardown; every run
+ * starts on every CPU together, behind a barrier.  r->per_op is over
+ * every CPU's runs (cycles per op as each CPU sees it), r->cpu_median
+ * each CPU's own median.  On the command line, bench_smp_runs=N makes
+ * it N timed runs instead of BENCH_RUNS, bench_smp_div=D divides each
+ * run's iterations by D (r->ops says how many).  Prints nothing.  Task context,
+ * preemptible; with one CPU online the case is skipped.
+ */
+void bench_run_smp(const struct bench_case *c, struct bench_result *r);
 
 /* bench_tenths - format tenths as "123.4" (or "-0.5") into buf. */
 const char *bench_tenths(char *buf, size_t size, long tenths);

@@ -8,6 +8,7 @@
 #include <hilo/bench.h>
 #include <hilo/ktest.h>
 #include <hilo/math64.h>
+#include <hilo/smp.h>
 #include <hilo/string.h>
 
 #define TINY_ITERS 64
@@ -189,6 +190,27 @@ KTEST(bench, setup_that_says_why_not_skips_without_running)
 	EXPECT_EQ(t, tiny.runs, 0);
 	EXPECT_EQ(t, tiny.checks, 0);
 	EXPECT_EQ(t, tiny.teardowns, 0);
+}
+
+/*
+ * On one CPU there is nothing to run at once: bench_run_smp skips without
+ * calling the case.  (With several, the benchmarks run it: `make bench SMP=N`.)
+ */
+KTEST(bench, smp_run_skips_on_one_cpu)
+{
+	struct bench_result r;
+
+	if (num_online_cpus() > 1) {
+		ktest_skip(t, "several CPUs online");
+		return;
+	}
+	memset(&tiny, 0, sizeof(tiny));
+	bench_run_smp(&tiny_honest, &r);
+	EXPECT_EQ(t, r.status, BENCH_SKIPPED);
+	EXPECT_STREQ(t, r.skip_reason, "one CPU online");
+	EXPECT_EQ(t, r.cpus, 1);
+	EXPECT_EQ(t, tiny.setups, 0);
+	EXPECT_EQ(t, tiny.runs, 0);
 }
 
 /* ---- the registered cases ---- */
