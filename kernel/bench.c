@@ -379,10 +379,6 @@ static void check_smp_expect(const struct bench_case *c, const struct bench_expe
 			   e->what, e->num, e->den, iters);
 		return;
 	}
-	if (e->smp_racy && moved <= want) {
-		r->lost[e - c->expect] = want - moved;
-		return;
-	}
 	if (!e->smp_approx) {
 		if (moved != want)
 			bench_fail(r, "%u CPUs: %s moved by %lu over %llu iterations, expected %llu (%u/%u per iteration)",
@@ -531,19 +527,6 @@ static const char *format_extra(const struct bench_result *r, char *buf, size_t 
 	return len ? buf : "-";
 }
 
-/* format_lost - " lost=what:n,..." for the smp_racy counters that lost increments, or "". */
-static const char *format_lost(const struct bench_result *r, char *buf, size_t size)
-{
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (unsigned int i = 0; i < BENCH_MAX_EXPECT; i++)
-		if (r->lost[i] && len < size)
-			len += snprintf(buf + len, size - len, "%s%s:%lu", len ? "," : " lost=",
-					r->c->expect[i].what, r->lost[i]);
-	return buf;
-}
-
 /* format_per_cpu - each CPU's median, "3224.1/3190.0", into buf. */
 static const char *format_per_cpu(const struct bench_result *r, char *buf, size_t size)
 {
@@ -566,7 +549,7 @@ static const char *format_per_cpu(const struct bench_result *r, char *buf, size_
 static void print_result(const struct bench_result *r)
 {
 	const char *smp = r->cpus > 1 ? "smp " : "";
-	char extra[160], cpus[16], per_cpu[NR_CPUS * BENCH_NUM_LEN], lost[96];
+	char extra[160], cpus[16], per_cpu[NR_CPUS * BENCH_NUM_LEN];
 
 	snprintf(cpus, sizeof(cpus), r->cpus > 1 ? " cpus=%u" : "", r->cpus);
 	if (r->status == BENCH_SKIPPED) {
@@ -574,14 +557,13 @@ static void print_result(const struct bench_result *r)
 		       r->skip_reason);
 		return;
 	}
-	printk("bench: %sname=%s%s ops=%lu runs=%u cycles_per_op_median=%s min=%s max=%s q1=%s q3=%s overhead_per_op=%s extra=%s shootdowns_per_1000_ops=%s ipis_per_1000_ops=%s%s%s%s\n",
+	printk("bench: %sname=%s%s ops=%lu runs=%u cycles_per_op_median=%s min=%s max=%s q1=%s q3=%s overhead_per_op=%s extra=%s shootdowns_per_1000_ops=%s ipis_per_1000_ops=%s%s%s\n",
 	       smp, r->c->name, cpus, r->ops, r->runs, TENTHS(r->per_op.median),
 	       TENTHS(r->per_op.min), TENTHS(r->per_op.max), TENTHS(r->per_op.q1),
 	       TENTHS(r->per_op.q3), TENTHS(r->overhead),
 	       format_extra(r, extra, sizeof(extra)), PER_1000(r->shootdowns, r),
 	       PER_1000(r->shootdown_ipis, r), r->cpus > 1 ? " per_cpu=" : "",
-	       r->cpus > 1 ? format_per_cpu(r, per_cpu, sizeof(per_cpu)) : "",
-	       format_lost(r, lost, sizeof(lost)));
+	       r->cpus > 1 ? format_per_cpu(r, per_cpu, sizeof(per_cpu)) : "");
 	if (r->status == BENCH_INSANE)
 		printk("bench: FAILED sanity: %s%s: %s\n", r->c->name, r->cpus > 1 ? "@smp" : "", r->why);
 }

@@ -127,14 +127,11 @@ static unsigned long read_kmap_flushes(const struct bench_case *c) { return kmap
 
 /*
  * kmap_stats is global (on several CPUs each is checked over every CPU's
- * runs); tlb_stats.one is this CPU's own.  kmap.wrap's flushes are
- * reported, and on several CPUs only bounded (hilo/bench.h, smp_approx).
- * kmap_stats.local_maps is counted outside any lock by a plain increment
- * (mm/kmap_local.c), so CPUs mapping at once can lose some (smp_racy):
- * there tlb_stats.one, one invlpg per local unmap on this CPU, is the
- * exact check.
+ * runs; local_maps is counted atomically, so exactly); tlb_stats.one is
+ * this CPU's own.  kmap.wrap's flushes are reported, and on several CPUs
+ * only bounded (hilo/bench.h, smp_approx).
  */
-#define LOCAL_MAPS(n) { "kmap_stats.local_maps", read_local_maps, n, 1, .smp_racy = true }
+#define LOCAL_MAPS(n) { "kmap_stats.local_maps", read_local_maps, n, 1 }
 #define INVLPG(n)     { "tlb_stats.one", read_invlpg, n, 1, .percpu = true }
 #define KMAP_MAPS(n)  { "kmap_stats.maps", read_kmap_maps, n, 1 }
 #define REUSES(n)     { "kmap_stats.reuses", read_kmap_reuses, n, 1 }

@@ -91,13 +91,8 @@ struct bench_expect {
 	 * flushes: a slot another CPU holds at a wraparound survives it and
 	 * is skipped in the next round, so the cursor wraps after as few as
 	 * den - cpus new maps): want - cpus <= moved <= ops / (den - cpus) + cpus.
-	 * smp_racy: the counter is a plain global increment (not atomic, not
-	 * per CPU: kmap_stats.local_maps), so concurrent increments from
-	 * several CPUs can be lost: on several CPUs it must not move by more
-	 * than want, and what it fell short by is reported (lost=), not
-	 * failed; a per-CPU expectation must then carry the exact check.
 	 */
-	bool percpu, smp_approx, smp_racy;
+	bool percpu, smp_approx;
 };
 
 struct bench_case {
@@ -146,8 +141,6 @@ struct bench_result {
 	long overhead;			/* the subtracted timer overhead, tenths per op */
 	/* Each expectation's counter, summed over the timed runs (and CPUs). */
 	unsigned long moved[BENCH_MAX_EXPECT];
-	/* cpus > 1: the increments an smp_racy counter lost. */
-	unsigned long lost[BENCH_MAX_EXPECT];
 	/*
 	 * TLB shootdowns over the timed runs, summed over every CPU:
 	 * kernel-range flushes sent to the other CPUs, and the IPIs that
