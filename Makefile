@@ -248,6 +248,6 @@ help:
 	@echo 'variables: MEM=$(MEM) SMP=$(SMP) CPU=$(CPU) ACCEL=tcg|kvm|auto'
 	@echo '           BOOT=kernel|iso CMDLINE="..." KERNEL=path TIMEOUT=s BUILD=$(BUILD) V=1'
 	@echo '           DEBUG_KERNEL=plain|debug (make debug: which kernel build)'
-	@echo '           BENCH=glob ROUNDS=n (make bench)'
+	@echo '           BENCH=glob ROUNDS=n SMP=n SCALING=1 (make bench; see docs/bench.md)'
 	@echo '           HOST_CC=$(HOST_CC) FUZZ_S=$(FUZZ_S) (make host-test, make fuzz)'
 
