@@ -287,5 +287,5 @@ void show_kmap_stats(void)
 	pr_info("kmap: pool %u/%d slots in use, %lu new mappings, %lu reuses, %lu wraparound flushes, %lu sleeps, %lu wake-ups; %lu local maps\n",
 		used, LAST_PKMAP, kmap_stats.maps, kmap_stats.reuses,
 		kmap_stats.flushes, kmap_stats.sleeps, kmap_stats.wakeups,
-		kmap_stats.local_maps);
+		kmap_local_count());
 }

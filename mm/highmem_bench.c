@@ -120,18 +120,17 @@ const char *check_pages(const struct bench_case *c)
 
 /* ---- the counters the sanity checks read ---- */
 
-static unsigned long read_local_maps(const struct bench_case *c) { return kmap_stats.local_maps; }
+static unsigned long read_local_maps(const struct bench_case *c) { return kmap_local_count(); }
 static unsigned long read_kmap_maps(const struct bench_case *c) { return kmap_stats.maps; }
 static unsigned long read_kmap_reuses(const struct bench_case *c) { return kmap_stats.reuses; }
 static unsigned long read_kmap_flushes(const struct bench_case *c) { return kmap_stats.flushes; }
 
 /*
- * kmap_stats is global (on several CPUs each is checked over every CPU's
- * runs; local_maps is counted atomically, so exactly); tlb_stats.one is
- * this CPU's own.  kmap.wrap's flushes are reported, and on several CPUs
+ * kmap_stats and kmap_local_count() are global (on several CPUs each is
+ * checked over every CPU's runs); tlb_stats.one is this CPU's own.  kmap.wrap's flushes are reported, and on several CPUs
  * only bounded (hilo/bench.h, smp_approx).
  */
-#define LOCAL_MAPS(n) { "kmap_stats.local_maps", read_local_maps, n, 1 }
+#define LOCAL_MAPS(n) { "kmap_local_count()", read_local_maps, n, 1 }
 #define INVLPG(n)     { "tlb_stats.one", read_invlpg, n, 1, .percpu = true }
 #define KMAP_MAPS(n)  { "kmap_stats.maps", read_kmap_maps, n, 1 }
 #define REUSES(n)     { "kmap_stats.reuses", read_kmap_reuses, n, 1 }

@@ -95,7 +95,7 @@ void *__kmap_local_pfn_prot(unsigned long pfn, pgprot_t prot)
 	pteval = pfn_pte(pfn, prot);
 	set_pte(ptep, pteval);		/* a slot is flushed when unmapped */
 	current->kmap_ctrl.pteval[kmap_local_idx()] = pteval;
-	__atomic_add_fetch(&kmap_stats.local_maps, 1, __ATOMIC_RELAXED);	/* every CPU counts */
+	this_cpu_add(kmap_local_maps, 1);	/* a per-CPU count: nothing shared */
 	preempt_enable();
 	return (void *)vaddr;
 }
@@ -222,4 +222,14 @@ void kunmap_atomic(const void *addr)
 	kunmap_local(addr);
 	pagefault_enable();
 	preempt_enable();
+}
+
+/** kmap_local_count - local maps made so far on every CPU (kmap_local_maps). */
+unsigned long kmap_local_count(void)
+{
+	unsigned long sum = 0;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		sum += READ_ONCE(per_cpu(cpu)->kmap_local_maps);
+	return sum;
 }

@@ -9,7 +9,7 @@
  *         .name = "kmap_local.highmem", .what = "kmap_local_page + ...",
  *         .iters = 256, .arg = HIGHMEM, .setup = setup_map,
  *         .run = run_local, .teardown = put_pages,
- *         .expect = { { "kmap_stats.local_maps", read_local_maps, 1, 1 } });
+ *         .expect = { { "kmap_local_count()", read_local_maps, 1, 1 } });
  *
  * A case is registered by its macro into the linker section .benches (no
  * central list) and selected on the command line with bench=GLOB[,GLOB]

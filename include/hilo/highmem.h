@@ -20,16 +20,22 @@
 
 struct task_struct;
 
-/* The pool's counters are changed under kmap_lock; local_maps atomically. */
+/* The pool's counters, changed under kmap_lock. */
 struct kmap_stats {
 	unsigned long maps;		/* new pool mappings (PTE written) */
 	unsigned long reuses;		/* kmap of a page already in the pool */
 	unsigned long flushes;		/* wraparound flushes of the pool */
 	unsigned long sleeps;		/* kmap waited for a free slot */
 	unsigned long wakeups;		/* kunmap woke a waiter */
-	unsigned long local_maps;	/* kmap_local slot mappings (atomic: any CPU) */
 };
 extern struct kmap_stats kmap_stats;
+
+/*
+ * kmap_local_count - kmap_local slot mappings made since boot on every
+ * CPU: each CPU counts its own (struct percpu), so the count costs the
+ * mapping path nothing shared.
+ */
+unsigned long kmap_local_count(void);
 
 /* Create the (empty) page tables of the pkmap pool and the fixmap. */
 void kmap_init(void);

@@ -28,6 +28,8 @@ struct percpu {
 	unsigned int cpu;			/* this entry's CPU number */
 	bool need_resched;			/* reschedule at the next chance;
 						 * other CPUs set it (IPI) */
+	unsigned long kmap_local_maps;		/* kmap_local mappings made here
+						 * (mm/kmap_local.c) */
 };
 
 extern struct percpu percpu[NR_CPUS];

@@ -47,6 +47,12 @@ def page_addresses():
     return found
 
 
+def local_maps():
+    """kmap_local_count(): every CPU's percpu[].kmap_local_maps, summed."""
+    percpu = kernel.sym("percpu")
+    return sum(int(percpu[cpu]["kmap_local_maps"]) for cpu in range(layout().NR_CPUS))
+
+
 def pool_waiters():
     """The tasks asleep on pkmap_map_wait, waiting for a free slot."""
     wq = kernel.sym("pkmap_map_wait")
@@ -123,6 +129,7 @@ and the consistency check:
   slots: 1 mapped, 509 free unflushed, 2 free
   free, unflushed (count 1): 3-511
   counters: maps 511 reuses 0 flushes 0 sleeps 0 wakeups 0 local_maps 4
+(local_maps: kmap_local mappings, summed over every CPU's percpu entry)
   waiting for a slot: none
   consistency: ok"""
 
@@ -166,7 +173,8 @@ and the consistency check:
         if unflushed:
             gdb.write(f"free, unflushed (count 1): {ranges(unflushed)}\n")
         gdb.write("counters: " + " ".join(f"{f.name} {int(stats[f.name])}"
-                                          for f in stats.type.fields()) + "\n")
+                                          for f in stats.type.fields())
+                  + f" local_maps {local_maps()}\n")
         gdb.write("waiting for a slot: "
                   + (", ".join(kernel.task_label(t) for t in waiters) or "none") + "\n")
         gdb.write("consistency: " + ("ok" if not problems else
