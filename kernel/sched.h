@@ -27,7 +27,7 @@ struct rq {
 					 * from to move it elsewhere: moved by
 					 * finish_task_switch() (kernel/sched.c) */
 	unsigned long nr_switches;
-};
+} ____cacheline_aligned;
 
 extern struct rq runqueues[NR_CPUS];
 

@@ -18,7 +18,7 @@
 struct timer_base {
 	spinlock_t lock;
 	struct list_head pending;	/* sorted by expires, earliest first */
-};
+} ____cacheline_aligned;
 
 volatile unsigned long jiffies;
 static unsigned int tick_hz = HZ_DEFAULT;

@@ -19,7 +19,6 @@
 #define MADT_HDR_LEN    44		/* the header, local APIC address, flags */
 #define MADT_MAX_LEN    (64 * 1024)
 
-#define EBDA_SEG_PTR    0x40E		/* BIOS data area: the EBDA's segment */
 #define BIOS_ROM_START  0xE0000
 #define BIOS_ROM_END    0x100000
 
@@ -113,16 +112,10 @@ static bool rsdp_scan(const struct phys_reader *r, u64 start, u64 end,
 static bool rsdp_find(const struct phys_reader *r, struct rsdp *out,
 		      struct rsdp_search *s)
 {
-	u8 b[2];
+	u64 ebda;
 
-	if (phys_read(r, EBDA_SEG_PTR, b, 2)) {
-		u64 ebda = (u64)get_le16(b) << 4;
-
-		/* As Linux: only an EBDA where one can be, below the VGA hole. */
-		if (ebda >= 0x400 && ebda < 0xA0000 &&
-		    rsdp_scan(r, ebda, ebda + 1024, out, s))
-			return true;
-	}
+	if (ebda_base(r, &ebda) && rsdp_scan(r, ebda, ebda + 1024, out, s))
+		return true;
 	return rsdp_scan(r, BIOS_ROM_START, BIOS_ROM_END, out, s);
 }
 

@@ -11,7 +11,6 @@
 #define MPC_SIG         "PCMP"
 #define MPC_HDR_LEN     44
 
-#define EBDA_SEG_PTR    0x40E		/* BIOS data area: the EBDA's segment */
 #define BASE_MEM_KB     0x413		/* BIOS data area: base memory in KiB */
 #define BIOS_ROM_START  0xF0000
 #define BIOS_ROM_END    0x100000
@@ -88,15 +87,11 @@ static bool mpf_scan(const struct phys_reader *r, u64 start, u64 end,
 static bool mpf_find(const struct phys_reader *r, struct mpf *out,
 		     struct mpf_search *s)
 {
+	u64 ebda;
 	u8 b[2];
 
-	if (phys_read(r, EBDA_SEG_PTR, b, 2)) {
-		u64 ebda = (u64)get_le16(b) << 4;
-
-		if (ebda >= 0x400 && ebda < 0xA0000 &&
-		    mpf_scan(r, ebda, ebda + 1024, out, s))
-			return true;
-	}
+	if (ebda_base(r, &ebda) && mpf_scan(r, ebda, ebda + 1024, out, s))
+		return true;
 	if (phys_read(r, BASE_MEM_KB, b, 2)) {
 		u64 kb = get_le16(b);
 

@@ -197,3 +197,16 @@ u64 get_le64(const u8 *p)
 {
 	return (u64)get_le32(p) | (u64)get_le32(p + 4) << 32;
 }
+
+#define EBDA_SEG_PTR 0x40E		/* BIOS data area: the EBDA's segment */
+
+/* ebda_base - see asm/smp_config.h. */
+bool ebda_base(const struct phys_reader *r, u64 *base)
+{
+	u8 b[2];
+
+	if (!phys_read(r, EBDA_SEG_PTR, b, 2))
+		return false;
+	*base = (u64)get_le16(b) << 4;
+	return *base >= 0x400 && *base < 0xA0000;
+}

@@ -108,6 +108,13 @@ bool phys_checksum(const struct phys_reader *r, u64 phys, u32 len, u8 *sum);
 u16 get_le16(const u8 *p);
 u32 get_le32(const u8 *p);
 u64 get_le64(const u8 *p);
+/*
+ * ebda_base - the Extended BIOS Data Area's address, from the segment at
+ * physical 0x40E; false when unreadable or where no EBDA can be (as
+ * Linux: 0x400 up to the VGA hole at 0xA0000).  The first KiB of the EBDA
+ * is where both the RSDP and the MP floating pointer are looked for first.
+ */
+bool ebda_base(const struct phys_reader *r, u64 *base);
 
 /* Physical memory through kmap_local_pfn, page by page (kernel only). */
 extern const struct phys_reader kmap_phys_reader;

@@ -8,6 +8,7 @@
 #ifndef ASM_TLBFLUSH_H
 #define ASM_TLBFLUSH_H
 
+#include <hilo/compiler.h>
 #include <hilo/threads.h>
 #include <hilo/types.h>
 
@@ -17,7 +18,7 @@ struct tlb_stats {
 	unsigned long range;	/* flush_tlb_kernel_range calls */
 	unsigned long shootdowns;		/* ... of them sent to other CPUs */
 	unsigned long shootdowns_received;	/* another CPU's range flushed here */
-};
+} ____cacheline_aligned;
 extern struct tlb_stats tlb_stats[NR_CPUS];
 
 void flush_tlb_one(unsigned long va);

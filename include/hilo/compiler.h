@@ -7,6 +7,12 @@
 #define __noreturn      __attribute__((noreturn))
 #define __packed        __attribute__((packed))
 #define __aligned(x)    __attribute__((aligned(x)))
+/*
+ * A per-CPU object on cache lines of its own: CPUs writing their own
+ * entries of an array must not bounce a shared line between them.
+ */
+#define SMP_CACHE_BYTES 64
+#define ____cacheline_aligned __aligned(SMP_CACHE_BYTES)
 #define __section(s)    __attribute__((section(s)))
 #define __printf(a, b)  __attribute__((format(printf, a, b)))
 #define __noinline      __attribute__((noinline))

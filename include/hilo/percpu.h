@@ -30,7 +30,7 @@ struct percpu {
 						 * other CPUs set it (IPI) */
 	unsigned long kmap_local_maps;		/* kmap_local mappings made here
 						 * (mm/kmap_local.c) */
-};
+} ____cacheline_aligned;
 
 extern struct percpu percpu[NR_CPUS];
 

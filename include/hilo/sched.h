@@ -124,7 +124,7 @@ struct task_struct {
 	bool waited;			/* kthread_wait() has claimed it */
 
 	struct list_head tasks;		/* task_list: every live task */
-};
+} ____cacheline_aligned;
 
 /* Every task, boot and idle tasks included, in creation order. */
 extern struct list_head task_list;
