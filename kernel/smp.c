@@ -17,6 +17,7 @@
  * calling from an interrupt handler.
  */
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include <hilo/panic.h>
 #include <hilo/preempt.h>
 #include <hilo/smp.h>
@@ -69,6 +70,25 @@ static void check_call_context(const char *fn, void (*func)(void *))
 		      fn, smp_processor_id(), (void *)func);
 }
 
+/*
+ * Spin until every target cleared its bit.  A CPU that does not answer
+ * within the spin-lock limit has interrupts off for good (or lost the
+ * IPI): a panic naming it, not a hang.
+ */
+static void wait_for_targets(struct call_request *req)
+{
+	u64 start = rdtsc(), limit = (u64)READ_ONCE(spin_lock_limit_ms) * tsc_khz;
+	cpumask_t pending;
+
+	while ((pending = __atomic_load_n(&req->pending, __ATOMIC_ACQUIRE))) {
+		cpu_relax();
+		if (unlikely(rdtsc() - start > limit))
+			panic("smp: CPUs %#x did not run call-function %p from CPU %u within %u ms",
+			      pending, (void *)req->func, smp_processor_id(),
+			      spin_lock_limit_ms);
+	}
+}
+
 /* Send the request to mask (not the caller) and wait.  call_lock held. */
 static void call_function_many_locked(cpumask_t mask, void (*func)(void *),
 				      void *info, bool wait)
@@ -80,8 +100,7 @@ static void call_function_many_locked(cpumask_t mask, void (*func)(void *),
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for_each_cpu_in(cpu, mask)
 		arch_send_call_function_ipi(cpu);
-	while (__atomic_load_n(&req.pending, __ATOMIC_ACQUIRE))
-		cpu_relax();
+	wait_for_targets(&req);
 	WRITE_ONCE(call_request, NULL);
 }
 
