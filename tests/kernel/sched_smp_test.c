@@ -109,7 +109,11 @@ static int holder_fn(void *arg)
 	while (!READ_ONCE(h->go))
 		cpu_relax();
 	nivcsw = current->nivcsw;
-	end = jiffies + 5 * timer_hz();
+	/*
+	 * 100 preemptions take 0.1 s at 1000 Hz; the bound is for a host so
+	 * loaded that this vCPU gets few of its ticks, not a figure to meet.
+	 */
+	end = jiffies + 60 * timer_hz();
 	while (current->nivcsw - nivcsw < HOLDER_PREEMPTIONS && time_before(jiffies, end)) {
 		h->errors += pattern_errors(va, h->page);
 		h->checks++;
@@ -122,7 +126,7 @@ static int holder_fn(void *arg)
 
 	unmapped = jiffies;
 	while (READ_ONCE(current->cpu) == h->cpu &&
-	       time_before(jiffies, unmapped + 2 * timer_hz()))
+	       time_before(jiffies, unmapped + 10 * timer_hz()))
 		cpu_relax();
 	h->ticks_to_move = jiffies - unmapped;
 	h->new_cpu = smp_processor_id();
@@ -177,7 +181,7 @@ KTEST(sched_smp, kmap_local_holder_stays_on_its_cpu_until_unmapped)
 	EXPECT_EQ(t, h.errors, 0ul);
 	EXPECT_EQ(t, h.moved_while_mapped, 0ul);
 	EXPECT_EQ(t, h.migrations_mapped, 0ul);
-	/* Unmapped, it is pulled to an idle CPU within 2 s. */
+	/* Unmapped, it is pulled to an idle CPU within 10 s (one tick, normally). */
 	EXPECT_NE(t, h.new_cpu, h.cpu);
 	EXPECT_GE(t, h.migrations_after, 1ul);
 	EXPECT_GT(t, sched_nr_migrations(), migrations);
