@@ -65,7 +65,7 @@ KTEST(sched_smp, busy_threads_run_and_tick_on_every_cpu)
 		ticks[cpu] = system_vector_count(cpu, LOCAL_TIMER_VECTOR);
 	for (unsigned int i = 0; i < n; i++)
 		task[i] = kthread_run(spread_fn, &s, "spread/%u", i);
-	wait_until(__atomic_load_n(&s.ran, __ATOMIC_RELAXED) == online, 2000);
+	wait_until(__atomic_load_n(&s.ran, __ATOMIC_RELAXED) == online, 10000);
 	msleep(20);			/* a few ticks everywhere */
 	WRITE_ONCE(s.stop, true);
 	for (unsigned int i = 0; i < n; i++)
