@@ -12,6 +12,7 @@
 #include <asm/layout.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
+#include <hilo/cmdline.h>
 #include <hilo/highmem-internal.h>
 #include <hilo/mm.h>
 #include <hilo/panic.h>
@@ -19,6 +20,7 @@
 #include <hilo/printk.h>
 #include <hilo/sched.h>
 #include <hilo/smp.h>
+#include <hilo/spinlock.h>
 #include <hilo/string.h>
 
 static int kmap_local_idx(void)
@@ -67,8 +69,35 @@ static void kmap_local_check_unused(int top)
 			      pte_val(ptep_get(kmap_slot_pte(slot))));
 	}
 }
+
+/*
+ * Debug: `kmap_irq_window` on the command line makes every map made in
+ * task context take an interrupt's map between its two stores (pteval[]
+ * and the PTE), as an interrupt arriving there would under KVM or on
+ * hardware; TCG only delivers interrupts between translated blocks.
+ */
+static void kmap_local_irq_window(unsigned long pfn, pgprot_t prot)
+{
+	unsigned long flags;
+	void *va;
+
+	if (in_interrupt() || !cmdline_has("kmap_irq_window"))
+		return;
+	flags = arch_local_irq_save();
+	irq_enter();
+	va = __kmap_local_pfn_prot(pfn, prot);
+	(void)READ_ONCE(*(u32 *)va);
+	kunmap_local(va);
+	irq_exit();
+	arch_local_irq_restore(flags);
+}
 #else
 static void kmap_local_check_unused(int top) { (void)top; }
+static void kmap_local_irq_window(unsigned long pfn, pgprot_t prot)
+{
+	(void)pfn;
+	(void)prot;
+}
 #endif
 
 /**
@@ -93,8 +122,13 @@ void *__kmap_local_pfn_prot(unsigned long pfn, pgprot_t prot)
 		      slot, vaddr, pte_val(ptep_get(ptep)));
 	kmap_local_check_unused(idx + 1);
 	pteval = pfn_pte(pfn, prot);
+	/*
+	 * pteval[] before the PTE: an interrupt that maps in between must
+	 * find the slot live, not a PTE nobody owns (kmap_local_check_unused).
+	 */
+	current->kmap_ctrl.pteval[idx] = pteval;
+	kmap_local_irq_window(pfn, prot);
 	set_pte(ptep, pteval);		/* a slot is flushed when unmapped */
-	current->kmap_ctrl.pteval[kmap_local_idx()] = pteval;
 	this_cpu_add(kmap_local_maps, 1);	/* a per-CPU count: nothing shared */
 	preempt_enable();
 	return (void *)vaddr;
