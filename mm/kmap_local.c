@@ -29,17 +29,35 @@ static int kmap_local_idx(void)
 }
 
 /*
- * Push a slot.  hilo allows exactly KM_MAX_NESTING (16) live maps: the
- * 17th is a panic (Linux's check lets only 15 through).
+ * Push a slot.  Each context has a limit of its own: a task may hold
+ * exactly KM_MAX_NESTING (16) live maps, the 17th is a panic naming it
+ * (Linux's check lets only 15 through, interrupts' maps included); hard
+ * interrupts may add KM_MAX_IRQ_NESTING and NMIs KM_MAX_NMI_NESTING on
+ * top, counted per CPU (an interrupt's maps are gone before it returns),
+ * and one more is a panic naming the context and the CPU.
  */
 static int kmap_local_idx_push(void)
 {
 	if (in_interrupt() && !irqs_disabled())
 		panic("kmap_local: mapping in an interrupt with interrupts enabled");
-	current->kmap_ctrl.idx += KM_INCR;
-	if (current->kmap_ctrl.idx > KM_MAX_IDX)
+	if (in_nmi()) {
+		if (this_cpu_read(kmap_nmi_maps) >= KM_MAX_NMI_NESTING)
+			panic("kmap_local: more than %d nested local maps in NMI context on CPU %u",
+			      KM_MAX_NMI_NESTING, smp_processor_id());
+		this_cpu_add(kmap_nmi_maps, 1);
+	} else if (in_hardirq()) {
+		if (this_cpu_read(kmap_irq_maps) >= KM_MAX_IRQ_NESTING)
+			panic("kmap_local: more than %d nested local maps in interrupt context on CPU %u",
+			      KM_MAX_IRQ_NESTING, smp_processor_id());
+		this_cpu_add(kmap_irq_maps, 1);
+	} else if (current->kmap_ctrl.idx >= KM_MAX_NESTING * KM_INCR) {
 		panic("kmap_local: more than %d nested local maps in task %s",
 		      KM_MAX_NESTING, current->comm);
+	}
+	current->kmap_ctrl.idx += KM_INCR;
+	if (current->kmap_ctrl.idx > KM_MAX_IDX)	/* the limits above prevent it */
+		panic("kmap_local: the local map stack of task %s overflowed on CPU %u",
+		      current->comm, smp_processor_id());
 	return current->kmap_ctrl.idx - 1;
 }
 
@@ -49,6 +67,17 @@ static void kmap_local_idx_pop(void)
 	if (current->kmap_ctrl.idx < 0)
 		panic("kunmap_local: the local map stack of task %s underflowed",
 		      current->comm);
+	if (in_nmi() || in_hardirq()) {
+		bool nmi = in_nmi();
+
+		if (!(nmi ? this_cpu_read(kmap_nmi_maps) : this_cpu_read(kmap_irq_maps)))
+			panic("kunmap_local: %s context on CPU %u unmaps a map it did not make",
+			      nmi ? "NMI" : "interrupt", smp_processor_id());
+		if (nmi)
+			this_cpu_add(kmap_nmi_maps, -1);
+		else
+			this_cpu_add(kmap_irq_maps, -1);
+	}
 }
 
 #ifdef CONFIG_DEBUG_KMAP_LOCAL
@@ -103,7 +132,8 @@ static void kmap_local_irq_window(unsigned long pfn, pgprot_t prot)
 /**
  * __kmap_local_pfn_prot - map a frame in the next local slot.  Migration
  * stays disabled until the matching kunmap_local().  Any context (an
- * interrupt handler maps above the interrupted task's slots).
+ * interrupt handler maps above the interrupted task's slots, within its
+ * own headroom: see kmap_local_idx_push).
  */
 void *__kmap_local_pfn_prot(unsigned long pfn, pgprot_t prot)
 {
