@@ -118,6 +118,8 @@ void asm_offsets(void)
 	DEFINE(TP_CPU, __builtin_offsetof(struct trampoline_params, cpu));
 	DEFINE(TP_ENTRY, __builtin_offsetof(struct trampoline_params, entry));
 	DEFINE(PT_EIP, __builtin_offsetof(struct pt_regs, eip));
+	DEFINE(PT_VECTOR, __builtin_offsetof(struct pt_regs, vector));
+	DEFINE(X86_TRAP_NMI, X86_TRAP_NMI);
 	page_bits();
 	gdb_offsets();
 }
