@@ -16,6 +16,13 @@
  *   not ok 1 <suite>
  *   # Totals: pass:1 fail:1 skip:0 total:2
  *
+ * A panic during the run still ends in complete KTAP: panic() calls
+ * ktest_panic_close(), which reports the running case (`not ok`, or `ok`
+ * when it expected that very panic), the rest of its suite and every
+ * suite still to come as `# SKIP not run: the kernel panicked`, and the
+ * suite's and the top level's totals, so every plan gets its count and
+ * every subtest its result line.
+ *
  * See include/hilo/ktest.h for the selection rules.
  */
 #include <asm/qemu.h>
@@ -35,6 +42,18 @@ struct ktest_counts {
 };
 
 enum match { NO_MATCH, MATCH, EXACT_MATCH };
+
+#define PANIC_SKIP "# SKIP not run: the kernel panicked"
+
+/* Where the run is, for ktest_panic_close(). */
+static struct {
+	const char *sel;		/* the selection; NULL: no plan printed yet */
+	unsigned int nsuites, suite_nr;	/* suites planned; the last one begun */
+	const char *suite;		/* the open suite, or NULL */
+	unsigned int ncases, case_nr;	/* its cases; the last one begun */
+	struct ktest_counts *counts;	/* the open suite's counts */
+	struct ktest_counts *total;
+} ktest_run;
 
 /* How one glob matches a case: "suite.case" globs, or suite-only globs. */
 static enum match glob_matches(const char *glob, const struct ktest_case *c)
@@ -98,6 +117,7 @@ static void run_case(const char *sel, const struct ktest_case *c,
 {
 	struct ktest t = { .kcase = c, .status = KTEST_PASS };
 
+	ktest_run.case_nr = nr;
 	if (c->kind == KTEST_PANICS && selection_matches(sel, c) != EXACT_MATCH) {
 		printk("    ok %u %s # SKIP expects panic \"%s\": boot with test=%s.%s\n",
 		       nr, c->name, c->panic_msg, c->suite, c->name);
@@ -139,6 +159,11 @@ static void run_suite(const char *sel, const char *suite, unsigned int nr,
 	unsigned int i = 0;
 
 	printk("    KTAP version 1\n    # Subtest: %s\n    1..%u\n", suite, ncases);
+	ktest_run.suite_nr = nr;
+	ktest_run.suite = suite;
+	ktest_run.ncases = ncases;
+	ktest_run.case_nr = 0;
+	ktest_run.counts = &counts;
 	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++)
 		if (!strcmp(c->suite, suite) && ktest_listed(sel, c))
 			run_case(sel, c, ++i, &counts);
@@ -147,6 +172,7 @@ static void run_suite(const char *sel, const char *suite, unsigned int nr,
 	       counts.fail, counts.skip, ncases);
 	printk("%s %u %s%s\n", counts.fail ? "not ok" : "ok", nr, suite,
 	       counts.skip == ncases ? " # SKIP" : "");
+	ktest_run.suite = NULL;
 	total->pass += counts.pass;
 	total->fail += counts.fail;
 	total->skip += counts.skip;
@@ -223,6 +249,9 @@ int ktest_run_all(const char *selection)
 			nsuites++;
 
 	printk("KTAP version 1\n1..%u\n", nsuites);
+	ktest_run.sel = sel;
+	ktest_run.nsuites = nsuites;
+	ktest_run.total = &total;
 	for (const struct ktest_case *c = __start_ktests; c < __stop_ktests; c++) {
 		unsigned int n;
 
@@ -230,6 +259,7 @@ int ktest_run_all(const char *selection)
 			continue;
 		run_suite(sel, c->suite, ++nr, n, &total);
 	}
+	ktest_run.sel = NULL;
 	printk("# Totals: pass:%u fail:%u skip:%u total:%u\n", total.pass,
 	       total.fail, total.skip, total.pass + total.fail + total.skip);
 	if (!nsuites) {
@@ -238,6 +268,65 @@ int ktest_run_all(const char *selection)
 		return HILO_EXIT_FAIL;
 	}
 	return total.fail ? HILO_EXIT_FAIL : HILO_EXIT_PASS;
+}
+
+/*
+ * ktest_panic_close - see hilo/ktest.h.  What the open plans still owe,
+ * in KUnit's shape: the running case's result, the rest of its suite as
+ * skipped, the suite's result line, the remaining suites as skipped
+ * result lines (a test without subtests), the totals.
+ */
+void ktest_panic_close(const char *msg)
+{
+	const char *sel = ktest_run.sel;
+	const struct ktest_case *c = ktest_current;
+	struct ktest_counts *total = ktest_run.total;
+	unsigned int nr = 0;
+
+	if (!sel)
+		return;			/* no plan printed, or all closed */
+	ktest_run.sel = NULL;		/* once: a panic in here gives up anyway */
+	ktest_current = NULL;
+	if (ktest_run.suite) {
+		struct ktest_counts *counts = ktest_run.counts;
+		const char *suite = ktest_run.suite;
+		unsigned int i = 0;
+
+		if (c && c->kind == KTEST_PANICS && strstr(msg, c->panic_msg)) {
+			printk("    # %s: panicked as expected\n", c->name);
+			printk("    ok %u %s\n", ktest_run.case_nr, c->name);
+			counts->pass++;
+		} else if (c) {
+			printk("    # %s: kernel panic: %s\n", c->name, msg);
+			printk("    not ok %u %s\n", ktest_run.case_nr, c->name);
+			counts->fail++;
+		}
+		for (const struct ktest_case *k = __start_ktests; k < __stop_ktests; k++) {
+			if (strcmp(k->suite, suite) || !ktest_listed(sel, k))
+				continue;
+			if (++i <= ktest_run.case_nr)
+				continue;
+			printk("    ok %u %s " PANIC_SKIP "\n", i, k->name);
+			counts->skip++;
+		}
+		printk("# %s: pass:%u fail:%u skip:%u total:%u\n", suite, counts->pass,
+		       counts->fail, counts->skip, ktest_run.ncases);
+		printk("%s %u %s\n", counts->fail ? "not ok" : "ok",
+		       ktest_run.suite_nr, suite);
+		total->pass += counts->pass;
+		total->fail += counts->fail;
+		total->skip += counts->skip;
+	}
+	for (const struct ktest_case *k = __start_ktests; k < __stop_ktests; k++) {
+		if (!first_of_suite(k) || !suite_listed(sel, k->suite))
+			continue;
+		if (++nr <= ktest_run.suite_nr)
+			continue;
+		printk("ok %u %s " PANIC_SKIP "\n", nr, k->suite);
+		total->skip += suite_listed(sel, k->suite);
+	}
+	printk("# Totals: pass:%u fail:%u skip:%u total:%u\n", total->pass,
+	       total->fail, total->skip, total->pass + total->fail + total->skip);
 }
 
 /* ---- reporting helpers behind the EXPECT and ASSERT macros ---- */

@@ -128,6 +128,7 @@ static void panic_begin(const char *fmt, va_list ap)
 static void __noreturn panic_end(void)
 {
 	panic_show_tasks();
+	ktest_panic_close(panic_msg);	/* complete the KTAP, if a run is open */
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", panic_msg);
 	qemu_exit(HILO_EXIT_PANIC);
 }

@@ -12,6 +12,7 @@
 #include <asm/layout.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
+#include <hilo/cmdline.h>
 #include <hilo/highmem-internal.h>
 #include <hilo/mm.h>
 #include <hilo/panic.h>
@@ -19,6 +20,7 @@
 #include <hilo/printk.h>
 #include <hilo/sched.h>
 #include <hilo/smp.h>
+#include <hilo/spinlock.h>
 #include <hilo/string.h>
 
 static int kmap_local_idx(void)
@@ -27,17 +29,35 @@ static int kmap_local_idx(void)
 }
 
 /*
- * Push a slot.  hilo allows exactly KM_MAX_NESTING (16) live maps: the
- * 17th is a panic (Linux's check lets only 15 through).
+ * Push a slot.  Each context has a limit of its own: a task may hold
+ * exactly KM_MAX_NESTING (16) live maps, the 17th is a panic naming it
+ * (Linux's check lets only 15 through, interrupts' maps included); hard
+ * interrupts may add KM_MAX_IRQ_NESTING and NMIs KM_MAX_NMI_NESTING on
+ * top, counted per CPU (an interrupt's maps are gone before it returns),
+ * and one more is a panic naming the context and the CPU.
  */
 static int kmap_local_idx_push(void)
 {
 	if (in_interrupt() && !irqs_disabled())
 		panic("kmap_local: mapping in an interrupt with interrupts enabled");
-	current->kmap_ctrl.idx += KM_INCR;
-	if (current->kmap_ctrl.idx > KM_MAX_IDX)
+	if (in_nmi()) {
+		if (this_cpu_read(kmap_nmi_maps) >= KM_MAX_NMI_NESTING)
+			panic("kmap_local: more than %d nested local maps in NMI context on CPU %u",
+			      KM_MAX_NMI_NESTING, smp_processor_id());
+		this_cpu_add(kmap_nmi_maps, 1);
+	} else if (in_hardirq()) {
+		if (this_cpu_read(kmap_irq_maps) >= KM_MAX_IRQ_NESTING)
+			panic("kmap_local: more than %d nested local maps in interrupt context on CPU %u",
+			      KM_MAX_IRQ_NESTING, smp_processor_id());
+		this_cpu_add(kmap_irq_maps, 1);
+	} else if (current->kmap_ctrl.idx >= KM_MAX_NESTING * KM_INCR) {
 		panic("kmap_local: more than %d nested local maps in task %s",
 		      KM_MAX_NESTING, current->comm);
+	}
+	current->kmap_ctrl.idx += KM_INCR;
+	if (current->kmap_ctrl.idx > KM_MAX_IDX)	/* the limits above prevent it */
+		panic("kmap_local: the local map stack of task %s overflowed on CPU %u",
+		      current->comm, smp_processor_id());
 	return current->kmap_ctrl.idx - 1;
 }
 
@@ -47,6 +67,17 @@ static void kmap_local_idx_pop(void)
 	if (current->kmap_ctrl.idx < 0)
 		panic("kunmap_local: the local map stack of task %s underflowed",
 		      current->comm);
+	if (in_nmi() || in_hardirq()) {
+		bool nmi = in_nmi();
+
+		if (!(nmi ? this_cpu_read(kmap_nmi_maps) : this_cpu_read(kmap_irq_maps)))
+			panic("kunmap_local: %s context on CPU %u unmaps a map it did not make",
+			      nmi ? "NMI" : "interrupt", smp_processor_id());
+		if (nmi)
+			this_cpu_add(kmap_nmi_maps, -1);
+		else
+			this_cpu_add(kmap_irq_maps, -1);
+	}
 }
 
 #ifdef CONFIG_DEBUG_KMAP_LOCAL
@@ -67,14 +98,42 @@ static void kmap_local_check_unused(int top)
 			      pte_val(ptep_get(kmap_slot_pte(slot))));
 	}
 }
+
+/*
+ * Debug: `kmap_irq_window` on the command line makes every map made in
+ * task context take an interrupt's map between its two stores (pteval[]
+ * and the PTE), as an interrupt arriving there would under KVM or on
+ * hardware; TCG only delivers interrupts between translated blocks.
+ */
+static void kmap_local_irq_window(unsigned long pfn, pgprot_t prot)
+{
+	unsigned long flags;
+	void *va;
+
+	if (in_interrupt() || !cmdline_has("kmap_irq_window"))
+		return;
+	flags = arch_local_irq_save();
+	irq_enter();
+	va = __kmap_local_pfn_prot(pfn, prot);
+	(void)READ_ONCE(*(u32 *)va);
+	kunmap_local(va);
+	irq_exit();
+	arch_local_irq_restore(flags);
+}
 #else
 static void kmap_local_check_unused(int top) { (void)top; }
+static void kmap_local_irq_window(unsigned long pfn, pgprot_t prot)
+{
+	(void)pfn;
+	(void)prot;
+}
 #endif
 
 /**
  * __kmap_local_pfn_prot - map a frame in the next local slot.  Migration
  * stays disabled until the matching kunmap_local().  Any context (an
- * interrupt handler maps above the interrupted task's slots).
+ * interrupt handler maps above the interrupted task's slots, within its
+ * own headroom: see kmap_local_idx_push).
  */
 void *__kmap_local_pfn_prot(unsigned long pfn, pgprot_t prot)
 {
@@ -93,8 +152,13 @@ void *__kmap_local_pfn_prot(unsigned long pfn, pgprot_t prot)
 		      slot, vaddr, pte_val(ptep_get(ptep)));
 	kmap_local_check_unused(idx + 1);
 	pteval = pfn_pte(pfn, prot);
+	/*
+	 * pteval[] before the PTE: an interrupt that maps in between must
+	 * find the slot live, not a PTE nobody owns (kmap_local_check_unused).
+	 */
+	current->kmap_ctrl.pteval[idx] = pteval;
+	kmap_local_irq_window(pfn, prot);
 	set_pte(ptep, pteval);		/* a slot is flushed when unmapped */
-	current->kmap_ctrl.pteval[kmap_local_idx()] = pteval;
 	this_cpu_add(kmap_local_maps, 1);	/* a per-CPU count: nothing shared */
 	preempt_enable();
 	return (void *)vaddr;

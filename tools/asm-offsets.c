@@ -40,6 +40,9 @@ static void gdb_offsets(void)
 	DEFINE(FIX_KMAP_END, FIX_KMAP_END);
 	DEFINE(KM_MAX_IDX, KM_MAX_IDX);
 	DEFINE(KM_INCR, KM_INCR);
+	DEFINE(KM_MAX_NESTING, KM_MAX_NESTING);
+	DEFINE(KM_MAX_IRQ_NESTING, KM_MAX_IRQ_NESTING);
+	DEFINE(KM_MAX_NMI_NESTING, KM_MAX_NMI_NESTING);
 	DEFINE(NR_CPUS, NR_CPUS);
 	DEFINE(PKMAP_BASE, PKMAP_BASE);
 	DEFINE(LAST_PKMAP, LAST_PKMAP);
@@ -115,6 +118,8 @@ void asm_offsets(void)
 	DEFINE(TP_CPU, __builtin_offsetof(struct trampoline_params, cpu));
 	DEFINE(TP_ENTRY, __builtin_offsetof(struct trampoline_params, entry));
 	DEFINE(PT_EIP, __builtin_offsetof(struct pt_regs, eip));
+	DEFINE(PT_VECTOR, __builtin_offsetof(struct pt_regs, vector));
+	DEFINE(X86_TRAP_NMI, X86_TRAP_NMI);
 	page_bits();
 	gdb_offsets();
 }

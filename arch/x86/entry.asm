@@ -96,9 +96,19 @@ common_trap:
 ; and the scheduler asked for a switch, irqentry_exit_cond_resched(regs)
 ; switches tasks (kernel/sched.c) and this task carries on from here when
 ; it next runs.  Then restore the frame and iret.
+;
+; Never after an NMI (Linux's irqentry_nmi_exit() does not preempt
+; either): an NMI arrives whatever EFLAGS.IF says, so the interrupted code
+; may look preemptible (IF set, count 0, need_resched set) while it is
+; half way into something no switch may split, and a switch from here
+; would leave NMIs blocked until some other task's iret.  The decision is
+; the entry's, not the interrupted context's.
 ret_from_intr:
+        cmp dword [ebx + PT_VECTOR], X86_TRAP_NMI
+        je .restore
         mov [esp], ebx                  ; the callee owns its argument slot
         call irqentry_exit_cond_resched
+.restore:
         mov esp, ebx
         pop gs
         pop fs

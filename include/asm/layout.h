@@ -45,18 +45,24 @@
 #define BOOT_STACK_SIZE (16 * 1024UL)
 
 /*
- * kmap_local slots: KM_MAX_IDX per CPU (docs/design.md section 3).  With
- * CONFIG_DEBUG_KMAP_LOCAL every other slot is an unmapped guard, so the
- * stack needs twice the slots plus one.
+ * kmap_local slots: KM_MAX_IDX per CPU (docs/design.md section 3).  A
+ * task may hold KM_MAX_NESTING live maps; hard interrupts and NMIs map on
+ * top of whatever the interrupted task holds, within headroom of their
+ * own, so a task at full depth never makes an interrupt's map fail.
+ * With CONFIG_DEBUG_KMAP_LOCAL every other slot is an unmapped guard, so
+ * the stack needs twice the slots plus one.
  */
+#define KM_MAX_NESTING      16	/* live local maps a task may hold */
+#define KM_MAX_IRQ_NESTING  4	/* and hard-interrupt context, per CPU */
+#define KM_MAX_NMI_NESTING  2	/* and NMI context, per CPU */
+#define KM_MAX_MAPS     (KM_MAX_NESTING + KM_MAX_IRQ_NESTING + KM_MAX_NMI_NESTING)
 #ifdef CONFIG_DEBUG_KMAP_LOCAL
 #define KM_INCR         2
-#define KM_MAX_IDX      33
+#define KM_MAX_IDX      (KM_MAX_MAPS * KM_INCR + 1)
 #else
 #define KM_INCR         1
-#define KM_MAX_IDX      16
+#define KM_MAX_IDX      KM_MAX_MAPS
 #endif
-#define KM_MAX_NESTING  16		/* live local maps a task may hold */
 
 /*
  * The fixmap: compile-time virtual addresses counted down from
@@ -98,6 +104,8 @@ _Static_assert((PKMAP_BASE & ~PMD_MASK) == 0, "pkmap is not 2 MiB aligned");
 _Static_assert(PKMAP_END <= FIXADDR_START, "pkmap overlaps the fixmap");
 _Static_assert((FIXADDR_START & PMD_MASK) == (FIXADDR_TOP & PMD_MASK),
 	       "the fixmap does not fit in one page table");
+_Static_assert(KM_MAX_IDX >= KM_MAX_MAPS * KM_INCR,
+	       "a task at full depth leaves interrupts no headroom");
 _Static_assert(VMALLOC_END < PKMAP_BASE, "vmalloc overlaps pkmap");
 _Static_assert(MAXMEM + VMALLOC_OFFSET < VMALLOC_END - PAGE_OFFSET,
 	       "a full direct map leaves no vmalloc space");

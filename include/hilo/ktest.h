@@ -87,6 +87,15 @@ extern const struct ktest_case *ktest_current;
 int ktest_run_all(const char *selection);
 
 /*
+ * ktest_panic_close - called by panic() with its message: when a run's
+ * plan is open, print what it still owes so that the KTAP is complete
+ * (kernel/ktest.c).  The running case is `ok` when it expected a panic
+ * whose message holds its panic_msg, else `not ok`; every case and suite
+ * not run is `# SKIP not run: the kernel panicked`.  Once per boot.
+ */
+void ktest_panic_close(const char *msg);
+
+/*
  * ktest_unprefixed_selector - the current spelling of an old selector.
  * Cases were once named with their suite as a prefix (kmap.kmap_reuses_slot).
  * Returns true, with "S.rest" in buf, when glob is "S.S_rest" (no

@@ -30,6 +30,8 @@ struct percpu {
 						 * other CPUs set it (IPI) */
 	unsigned long kmap_local_maps;		/* kmap_local mappings made here
 						 * (mm/kmap_local.c) */
+	unsigned int kmap_irq_maps;		/* live kmap_local maps of hard- */
+	unsigned int kmap_nmi_maps;		/* interrupt and NMI context */
 } ____cacheline_aligned;
 
 extern struct percpu percpu[NR_CPUS];

@@ -5,6 +5,10 @@ Ktap (the top-level plan and its suites, each with its plan, its case
 Results and their diagnostics), or None when the log has no `KTAP version`
 line; every line that is not KTAP (boot messages, stray kernel output) is
 ignored.  hilo's KTAP has two levels: suites, and cases inside them.
+The KTAP stops at the first kernel panic: what the kernel prints after
+one closes its plans (kernel/ktest.c: the running case, the cases and
+suites not run) and is no case's real result, so a panicking boot reads
+as one that stopped there (tests/host/ktap_check.py checks that closing).
 panic_message(text) is the message of the log's first kernel panic, or
 None.  Pure functions of text: no files, no processes.
 """
@@ -89,6 +93,7 @@ class KtapParser:
 
     def __init__(self):
         self.ktap = None
+        self.panicked = False    # past a panic: no more KTAP
         self.suite = None        # the open subtest
         self.diagnostics = []    # blocks for the next case result
 
@@ -96,7 +101,9 @@ class KtapParser:
         line = raw.rstrip()
         body = line.lstrip(" ")
         indent = len(line) - len(body)
-        if self.ktap is None:
+        if self.panicked or PANIC_RE.match(body):
+            self.panicked = True
+        elif self.ktap is None:
             if indent == 0 and VERSION_RE.fullmatch(body):
                 self.ktap = Ktap()
         elif indent == 0:

@@ -18,6 +18,7 @@ import gdb_test  # noqa: E402
 import verdicts  # noqa: E402
 from boot import FAILED, PANIC, PASSED, RESET, TIMEOUT, Boot, Run  # noqa: E402
 from ktap import panic_message, parse_ktap  # noqa: E402
+from ktap_check import ktap_problems  # noqa: E402
 from matrix import MATRIX, Config, MatrixError, read_matrix  # noqa: E402
 from schedule import Matrix, guest_mib  # noqa: E402
 from verdicts import (KnownNames, case_reason, expected_panic_outcome,  # noqa: E402
@@ -299,6 +300,58 @@ class SelfCheck(unittest.TestCase):
         self.assertIn("never reached", selfcheck_outcome(r).reason)
 
 
+# PANIC_LOG as the kernel prints it now: the panic closes the open plans.
+CLOSED_PANIC_LOG = PANIC_LOG + log("""
+        # reuses_slot: kernel panic: kunmap: page c1000000 is not mapped
+        not ok 2 reuses_slot
+        ok 3 wraps_around # SKIP not run: the kernel panicked
+    # kmap: pass:1 fail:1 skip:1 total:3
+    not ok 1 kmap
+    ok 2 vmap # SKIP not run: the kernel panicked
+    # Totals: pass:1 fail:1 skip:1 total:3
+    ---[ end Kernel panic - not syncing: kunmap: page c1000000 is not mapped ]---
+    """)
+
+
+class KtapComplete(unittest.TestCase):
+    """tests/host/ktap_check.py: Linux's parser's idea of complete KTAP."""
+
+    def test_passing_log_is_complete(self):
+        self.assertEqual(ktap_problems(PASSING_LOG), [])
+
+    def test_panic_that_closes_its_plans_is_complete(self):
+        self.assertEqual(ktap_problems(CLOSED_PANIC_LOG), [])
+
+    def test_panic_cut_short_is_not(self):
+        self.assertEqual(ktap_problems(PANIC_LOG), [
+            "kmap: missing expected subtest 2 of 3",
+            "kmap: missing result line",
+            "main: missing expected subtest 2 of 2"])
+
+    def test_subtest_without_its_result_line(self):
+        text = CLOSED_PANIC_LOG.replace("\nnot ok 1 kmap\n", "\n")
+        self.assertNotEqual(text, CLOSED_PANIC_LOG)
+        self.assertIn("kmap: closed by the result of 'vmap'", ktap_problems(text))
+
+    def test_numbers_must_follow_the_plan(self):
+        text = PASSING_LOG.replace("ok 2 reuses_slot", "ok 3 reuses_slot")
+        self.assertEqual(ktap_problems(text), ["kmap.2: numbered 3, expected 2"])
+
+    def test_no_ktap(self):
+        self.assertEqual(ktap_problems("hilo: booting\n"), ["no KTAP version line"])
+
+    def test_closed_panic_classifies_as_before(self):
+        """The closing lines change no verdict: the boot reads as stopped
+        at the panic, its running case failing with the panic message."""
+        before = lines(ktap_outcomes(run(PANIC_LOG, PANIC, "KERNEL PANIC"),
+                                     KnownNames([run(PASSING_LOG)])))
+        after = lines(ktap_outcomes(run(CLOSED_PANIC_LOG, PANIC, "KERNEL PANIC"),
+                                    KnownNames([run(PASSING_LOG)])))
+        self.assertEqual(after, before)
+        self.assertEqual(after[1][0:2], ("FAIL", "kmap.reuses_slot"))
+        self.assertIn("kunmap: page c1000000 is not mapped", after[1][2])
+
+
 class Panics(unittest.TestCase):
     PANIC_CASE = ("printk.some_case", "divide error")
 
@@ -306,10 +359,33 @@ class Panics(unittest.TestCase):
         r = run(text, status, "KERNEL PANIC", panic_case=self.PANIC_CASE)
         return expected_panic_outcome(r)
 
+    # What the kernel prints for test=printk.some_case: its panic closes the plans.
+    EXPECTED_PANIC_LOG = log("""
+        KTAP version 1
+        1..1
+            KTAP version 1
+            # Subtest: printk
+            1..1
+            # some_case: expecting panic "divide error"
+        Kernel panic - not syncing: divide error at c0101234
+        while running test printk.some_case
+            # some_case: panicked as expected
+            ok 1 some_case
+        # printk: pass:1 fail:0 skip:0 total:1
+        ok 1 printk
+        # Totals: pass:1 fail:0 skip:0 total:1
+        ---[ end Kernel panic - not syncing: divide error at c0101234 ]---
+        """)
+
     def test_expected_panic_passes(self):
-        text = ('    # some_case: expecting panic "divide error"\n'
-                "Kernel panic - not syncing: divide error at c0101234\n")
-        self.assertEqual(self.expected(text).status, "ok")
+        self.assertEqual(self.expected(self.EXPECTED_PANIC_LOG).status, "ok")
+
+    def test_expected_panic_with_unclosed_ktap_fails(self):
+        text = self.EXPECTED_PANIC_LOG.split("    # some_case: panicked")[0]
+        o = self.expected(text)
+        self.assertEqual(o.status, "FAIL")
+        self.assertIn("the KTAP is incomplete after the panic", o.reason)
+        self.assertIn("printk: missing expected subtest 1 of 1", o.reason)
 
     def test_message_before_the_case_does_not_count(self):
         text = ("divide error\n"

@@ -4,7 +4,8 @@ Contract: outcomes_of(run, known) turns one Run into Outcomes, the lines of
 the report ("ok", "FAIL" or "skip", the configuration, a label such as
 suite.case, a reason), according to the matrix line's expect kind: every
 case of a KTAP boot, the one line of a panic boot, of an expected-panic
-case booted on its own, of a self-check.  A KTAP boot also fails for what
+case booted on its own (whose KTAP must also be complete, as Linux's
+parser reads it: tests/host/ktap_check.py), of a self-check.  A KTAP boot also fails for what
 it never reported: cases its plans announced (named from KnownNames, learnt
 from the other boots of the same kernel), and, in a full run, cases the
 kernel registers (read from its symbol table with $NM, default
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from boot import FAILED, PANIC, classify, ending
 from ktap import EXPECTS_PANIC_RE, panic_message
+from ktap_check import ktap_problems
 from matrix import KTAP_KINDS, SELFCHECK_KINDS
 
 
@@ -233,6 +235,10 @@ def expected_panic_outcome(run):
     if message not in run.text[run.text.find("\n", start) + 1:]:
         return Outcome("FAIL", name, label,
                        f'expected panic "{message}", got: {panic_message(run.text)}')
+    problems = ktap_problems(run.text)
+    if problems:
+        return Outcome("FAIL", name, label,
+                       "the KTAP is incomplete after the panic: " + "; ".join(problems))
     return Outcome("ok", name, label)
 
 

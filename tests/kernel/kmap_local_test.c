@@ -277,6 +277,7 @@ struct irq_mapper {
 	struct page *page;
 	volatile unsigned long runs;
 	unsigned long errors, idx_changed;
+	int depth;			/* maps per run, nested (0: one) */
 	volatile bool stop;
 };
 
@@ -286,11 +287,15 @@ static struct irq_mapper irq_mapper;
 static void map_in_interrupt(struct timer_list *timer)
 {
 	struct irq_mapper *m = container_of(timer, struct irq_mapper, timer);
-	int idx = current->kmap_ctrl.idx;
-	u32 *va = kmap_local_page(m->page);
+	int idx = current->kmap_ctrl.idx, n = m->depth ? m->depth : 1;
+	u32 *va[KM_MAX_IRQ_NESTING + 1];
 
-	m->errors += pattern_errors(va, m->page);
-	kunmap_local(va);
+	for (int i = 0; i < n && i < (int)ARRAY_SIZE(va); i++)
+		va[i] = kmap_local_page(m->page);
+	for (int i = 0; i < n && i < (int)ARRAY_SIZE(va); i++)
+		m->errors += pattern_errors(va[i], m->page);
+	for (int i = n - 1; i >= 0; i--)
+		kunmap_local(va[i]);
 	m->idx_changed += current->kmap_ctrl.idx != idx;
 	m->runs++;
 	if (!m->stop) {
@@ -339,6 +344,74 @@ KTEST(kmap_local, interrupt_maps_leave_task_maps_intact)
 	}
 	__free_page(m->page);
 	ktest_log(t, "%lu interrupt maps during %lu task checks", m->runs, loops);
+}
+
+/*
+ * A task holding all KM_MAX_NESTING maps is interrupted by a timer that
+ * maps KM_MAX_IRQ_NESTING more: interrupts have headroom of their own.
+ */
+KTEST(kmap_local, interrupt_maps_on_top_of_a_task_at_full_depth)
+{
+	struct irq_mapper *m = &irq_mapper;
+	struct page *mine[KM_MAX_NESTING];
+	u32 *va[KM_MAX_NESTING];
+	unsigned long bad = 0, end;
+	int idx;
+
+	*m = (struct irq_mapper){ .page = alloc_slot_page(t), .depth = KM_MAX_IRQ_NESTING };
+	if (!m->page)
+		return;
+	fill_pattern(m->page);
+	for (int i = 0; i < KM_MAX_NESTING; i++) {
+		mine[i] = alloc_slot_page(t);
+		ASSERT_NOT_NULL(t, mine[i]);
+		fill_pattern(mine[i]);
+	}
+	for (int i = 0; i < KM_MAX_NESTING; i++)
+		va[i] = kmap_local_page(mine[i]);
+	idx = current->kmap_ctrl.idx;
+	EXPECT_EQ(t, idx, KM_MAX_NESTING * KM_INCR);
+	timer_setup(&m->timer, map_in_interrupt);
+	m->timer.expires = jiffies + 1;
+	add_timer(&m->timer);
+	end = jiffies + msecs_to_jiffies(10000);
+	while (m->runs < 20 && time_before(jiffies, end))
+		for (int i = 0; i < KM_MAX_NESTING; i++)
+			bad += pattern_errors(va[i], mine[i]);
+	m->stop = true;
+	del_timer(&m->timer);
+	EXPECT_GE(t, m->runs, 20ul);
+	EXPECT_EQ(t, m->errors, 0);
+	EXPECT_EQ(t, m->idx_changed, 0);
+	EXPECT_EQ(t, bad, 0);
+	EXPECT_EQ(t, current->kmap_ctrl.idx, idx);
+	EXPECT_EQ(t, this_cpu_read(kmap_irq_maps), 0u);
+	for (int i = KM_MAX_NESTING - 1; i >= 0; i--) {
+		kunmap_local(va[i]);
+		__free_page(mine[i]);
+	}
+	__free_page(m->page);
+}
+
+/* One map more than its headroom in a timer callback: the panic names interrupt context. */
+KTEST_EXPECT_PANIC(kmap_local, interrupt_beyond_its_headroom_panics,
+		   "kmap_local: more than 4 nested local maps in interrupt context on CPU")
+{
+	struct irq_mapper *m = &irq_mapper;
+	unsigned long end;
+
+	_Static_assert(KM_MAX_IRQ_NESTING == 4, "the expected message names 4");
+	*m = (struct irq_mapper){ .page = alloc_page(GFP_HIGHUSER),
+				  .depth = KM_MAX_IRQ_NESTING + 1 };
+	ASSERT_NOT_NULL(t, m->page);
+	timer_setup(&m->timer, map_in_interrupt);
+	m->timer.expires = jiffies + 1;
+	add_timer(&m->timer);
+	end = jiffies + msecs_to_jiffies(5000);
+	while (!m->runs && time_before(jiffies, end))
+		cpu_relax();
+	m->stop = true;
+	del_timer(&m->timer);
 }
 
 /* ---- task life cycle ---- */

@@ -13,6 +13,8 @@
  * threads to it (kthread_run_on_cpu), since with several CPUs a thread
  * would otherwise run beside the test task instead of between its slices.
  */
+#include <asm/apic.h>
+#include <asm/desc.h>
 #include <asm/irq.h>
 #include <asm/layout.h>
 #include <hilo/ktest.h>
@@ -329,6 +331,74 @@ static void context_probe_handler(unsigned int irq, struct pt_regs *regs)
 	irq_seen.in_interrupt = in_interrupt();
 	irq_seen.in_atomic = in_atomic();
 	irq_seen.irqs_disabled = irqs_disabled();
+}
+
+/* Every interrupt cpu took (the PIC's lines are counted for all CPUs). */
+static unsigned long interrupts_taken(unsigned int cpu)
+{
+	unsigned long n = 0;
+
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++)
+		n += irq_count(irq);
+	for (unsigned int v = FIRST_SYSTEM_VECTOR; v < IDT_ENTRIES; v++)
+		n += system_vector_count(cpu, v);
+	return n;
+}
+
+/* A hog that notes, when armed, how many interrupts its CPU had taken. */
+struct nmi_hog {
+	volatile bool stop, armed;
+	volatile unsigned long irqs_seen;
+	unsigned int cpu;
+};
+
+static int nmi_hog_fn(void *arg)
+{
+	struct nmi_hog *h = arg;
+
+	while (!h->stop) {
+		if (h->armed) {
+			h->irqs_seen = interrupts_taken(h->cpu);
+			h->armed = false;
+		}
+		cpu_relax();
+	}
+	return 0;
+}
+
+/*
+ * An NMI (here `int $2`, which takes the same path) that interrupts code
+ * that looks preemptible (interrupts on: `sti` holds off interrupts for
+ * one instruction, so the int comes first; count 0; need_resched set)
+ * must return without switching.  A hog on this CPU tells a switch at the
+ * NMI's return (it runs before any other interrupt) from a legitimate one
+ * by an interrupt taken after the iret.
+ */
+KTEST(sched, nmi_return_never_preempts)
+{
+	struct nmi_hog h = { .cpu = smp_processor_id() };
+	struct task_struct *hog;
+	unsigned int at_nmi = 0;
+
+	migrate_disable();
+	hog = kthread_run_on_cpu(nmi_hog_fn, &h, h.cpu, "nmi-hog");
+	ASSERT_NOT_NULL(t, hog);
+	for (int i = 0; i < 5; i++) {
+		unsigned long flags = arch_local_irq_save();
+		unsigned long irqs = interrupts_taken(h.cpu);
+
+		h.irqs_seen = 0;
+		h.armed = true;
+		this_cpu_write(need_resched, true);
+		__asm__ __volatile__("sti; int $2; cli" ::: "memory");
+		h.armed = false;
+		at_nmi += h.irqs_seen == irqs;
+		arch_local_irq_restore(flags);
+	}
+	migrate_enable();
+	EXPECT_EQ(t, at_nmi, 0u);
+	h.stop = true;
+	EXPECT_EQ(t, kthread_wait(hog), 0);
 }
 
 KTEST(sched, in_interrupt_holds_in_irq_handler_only)

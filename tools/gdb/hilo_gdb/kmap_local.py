@@ -101,7 +101,7 @@ it, the fixmap slot address, the saved pteval and its frame, the live PTE
 For the running task the slots above idx must be empty too.
 
   (gdb) hilo-kmap-local gdbs/a
-  task 2 (gdbs/a), cpu 0, switched out: kmap_ctrl.idx 2 (2 live maps; KM_INCR 1, KM_MAX_IDX 16)
+  task 2 (gdbs/a), cpu 0, switched out: kmap_ctrl.idx 2 (2 live maps; KM_INCR 1, KM_MAX_IDX 22)
    IDX  SLOT        PTEVAL              PFN       LIVE PTE            CHECK
      0  0xffffe000  0x8000000037bfe163  0x37bfe   0x0000000000000000  ok (switched out: slot empty)
      1  0xffffd000  0x8000000037bff163  0x37bff   0x0000000000000000  ok (switched out: slot empty)
