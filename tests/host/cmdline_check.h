@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <hilo/cmdline.h>
+#include <hilo/printk.h>
 
 #include "hilo_host.h"
 
@@ -87,7 +88,7 @@ static inline const char *cmdline_check(const struct cmdline *cl)
 
 	if (cl->count > CMDLINE_MAX_PARAMS)
 		return "more than CMDLINE_MAX_PARAMS parameters";
-	if (cc_count(host_log, "cmdline: dropped \"") != cl->dropped)
+	if (cc_count(host_log, KERN_WARNING "cmdline: dropped \"") != cl->dropped)
 		return "the dropped words and the warnings do not match";
 	for (unsigned int i = 0; i < cl->count; i++) {
 		const struct cmdline_param *p = &cl->params[i];
