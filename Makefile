@@ -194,7 +194,7 @@ HOST_DEPS    := $(HOST_PARSERS) tests/host/smp_fakemem.c tests/host/smp_fakemem.
 # shims first.  vsprintf.c is built as hilo_vsnprintf (tests/host/hilo_vsprintf.c)
 # so that the C library's vsnprintf stays the C library's.
 KHOST_CFLAGS := $(filter-out -std=c11 -Iinclude -Itests/host,$(HOST_CFLAGS)) \
-                -std=gnu11 -Wno-macro-redefined -Itests/host/include -Iinclude -Itests/host
+                -std=gnu11 -Wno-macro-redefined -Wno-unused-parameter -Wno-cast-align -Itests/host/include -Iinclude -Itests/host
 KHOST_COMMON := tests/host/hilo_host.c tests/host/hilo_host.h tests/host/host_test.h \
                 $(wildcard tests/host/include/*/*.h) $(wildcard include/hilo/*.h include/asm/*.h)
 KHOST_memmap     := mm/memmap.c tests/host/memmap_check.h
