@@ -252,7 +252,7 @@ fuzz: $(patsubst %,$(BUILD)/host/fuzz_%,$(FUZZERS))
 		echo "  FUZZ    $$f ($(FUZZ_S) s)" && \
 		$(BUILD)/host/fuzz_$$f -max_total_time=$(FUZZ_S) -print_final_stats=1 \
 			-artifact_prefix=$(BUILD)/host/artifacts/$$f- \
-			$(BUILD)/host/corpus/$$f tests/host/corpus/$$f \
+			$(BUILD)/host/corpus/$$f $$(ls -d tests/host/corpus/$$f 2>/dev/null) \
 			> $(BUILD)/host/fuzz_$$f.log 2>&1 || \
 			{ tail -n 40 $(BUILD)/host/fuzz_$$f.log; exit 1; }; \
 		grep -E '^stat::number_of_executed_units|^Done' $(BUILD)/host/fuzz_$$f.log | \
