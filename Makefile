@@ -171,9 +171,14 @@ run: all $(if $(filter iso,$(BOOT)),iso)
 test: all iso host-test
 	$(Q)$(PYTHON) tests/host/runner.py
 
-# Host tests of the pure kernel code: the firmware-table parsers
-# (arch/x86/acpi.c, mptable.c, smp_parse.c) built for the host with clang,
-# ASan and UBSan, against a fake physical memory (tests/host/smp_*.c).
+# Host tests of the pure kernel code, built with clang, ASan and UBSan:
+# the firmware-table parsers (arch/x86/acpi.c, mptable.c, smp_parse.c)
+# against a fake physical memory (tests/host/smp_*.c); the memory-map
+# sanitizer, the command line parser, vsnprintf and the buddy allocator
+# (mm/memmap.c, kernel/cmdline.c, kernel/vsprintf.c, mm/page_alloc.c)
+# against tests/host/hilo_host.c, with the shim headers of
+# tests/host/include/ in front of include/.  host-test runs every program
+# and ends with the total "N passed, N failed".
 # `make fuzz` runs each libFuzzer target for FUZZ_S seconds; the corpora
 # grow under $(BUILD)/host/corpus/, seeded from tests/host/corpus/.
 HOST_CC     ?= clang
@@ -185,20 +190,61 @@ HOST_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer \
 HOST_PARSERS := arch/x86/acpi.c arch/x86/mptable.c arch/x86/smp_parse.c
 HOST_DEPS    := $(HOST_PARSERS) tests/host/smp_fakemem.c tests/host/smp_fakemem.h \
                 include/asm/smp_config.h include/hilo/types.h
-FUZZERS      := madt mptable
+# The kernel's own code on the host: gnu11 (statement expressions), the
+# shims first.  vsprintf.c is built as hilo_vsnprintf (tests/host/hilo_vsprintf.c)
+# so that the C library's vsnprintf stays the C library's.
+KHOST_CFLAGS := $(filter-out -std=c11 -Iinclude -Itests/host,$(HOST_CFLAGS)) \
+                -std=gnu11 -Wno-macro-redefined -Wno-unused-parameter -Wno-cast-align -Itests/host/include -Iinclude -Itests/host
+KHOST_COMMON := tests/host/hilo_host.c tests/host/hilo_host.h tests/host/host_test.h \
+                $(wildcard tests/host/include/*/*.h) $(wildcard include/hilo/*.h include/asm/*.h)
+KHOST_memmap     := mm/memmap.c tests/host/memmap_check.h
+KHOST_cmdline    := kernel/cmdline.c tests/host/cmdline_check.h
+KHOST_vsprintf   := tests/host/hilo_vsprintf.c kernel/vsprintf.c
+KHOST_page_alloc := mm/page_alloc.c tests/host/page_alloc_host.c tests/host/page_alloc_host.h
+KHOST_UNITS  := memmap cmdline vsprintf page_alloc
+HOST_TESTS   := $(BUILD)/host/smp_config_test $(patsubst %,$(BUILD)/host/%_test,$(KHOST_UNITS))
+FUZZERS      := madt mptable memmap cmdline vsprintf page_alloc
 
 $(BUILD)/host/smp_config_test: tests/host/smp_config_test.c $(HOST_DEPS) | $(BUILD)/.deps
 	$(call quiet,HOSTCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
-$(BUILD)/host/fuzz_%: tests/host/fuzz_%.c tests/host/fuzz_smp.h $(HOST_DEPS) | $(BUILD)/.deps
+$(BUILD)/host/fuzz_madt $(BUILD)/host/fuzz_mptable: $(BUILD)/host/fuzz_%: tests/host/fuzz_%.c tests/host/fuzz_smp.h $(HOST_DEPS) | $(BUILD)/.deps
 	$(call quiet,HOSTCC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -fsanitize=fuzzer $(filter %.c,$^) -o $@
 
-host-test: $(BUILD)/host/smp_config_test
-	$(Q)$<
+# khost_unit NAME: the unit test program and the fuzzer of one kernel file.
+define khost_unit
+$(BUILD)/host/$(1)_test: tests/host/$(1)_test.c $$(KHOST_$(1)) $$(KHOST_COMMON) | $$(BUILD)/.deps
+	$$(call quiet,HOSTCC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(HOST_CC) $$(KHOST_CFLAGS) $$(filter-out kernel/vsprintf.c,$$(filter %.c,$$^)) -o $$@
+
+$(BUILD)/host/fuzz_$(1): tests/host/fuzz_$(1).c $$(KHOST_$(1)) $$(KHOST_COMMON) | $$(BUILD)/.deps
+	$$(call quiet,HOSTCC,$$@)
+	$$(Q)mkdir -p $$(@D)
+	$$(Q)$$(HOST_CC) $$(KHOST_CFLAGS) -fsanitize=fuzzer $$(filter-out kernel/vsprintf.c,$$(filter %.c,$$^)) -o $$@
+endef
+$(foreach u,$(KHOST_UNITS),$(eval $(call khost_unit,$(u))))
+
+host-test: $(HOST_TESTS)
+	$(Q)passed=0; failed=0; \
+	for t in $(HOST_TESTS); do \
+		$$t > $$t.log 2>&1; status=$$?; \
+		summary=$$(tail -n 1 $$t.log); \
+		if echo "$$summary" | grep -qE '^[0-9]+ passed, [0-9]+ failed$$'; then \
+			sed '$$d' $$t.log; \
+			set -- $$summary; passed=$$((passed + $$1)); failed=$$((failed + $$3)); \
+			[ $$status -eq 0 ] || [ $$3 -ne 0 ] || failed=$$((failed + 1)); \
+		else \
+			cat $$t.log; echo "host-test: $$t stopped (status $$status)"; \
+			failed=$$((failed + 1)); \
+		fi; \
+	done; \
+	echo "$$passed passed, $$failed failed"; \
+	[ $$failed -eq 0 ]
 
 fuzz: $(patsubst %,$(BUILD)/host/fuzz_%,$(FUZZERS))
 	$(Q)for f in $(FUZZERS); do \
@@ -206,7 +252,7 @@ fuzz: $(patsubst %,$(BUILD)/host/fuzz_%,$(FUZZERS))
 		echo "  FUZZ    $$f ($(FUZZ_S) s)" && \
 		$(BUILD)/host/fuzz_$$f -max_total_time=$(FUZZ_S) -print_final_stats=1 \
 			-artifact_prefix=$(BUILD)/host/artifacts/$$f- \
-			$(BUILD)/host/corpus/$$f tests/host/corpus/$$f \
+			$(BUILD)/host/corpus/$$f $$(ls -d tests/host/corpus/$$f 2>/dev/null) \
 			> $(BUILD)/host/fuzz_$$f.log 2>&1 || \
 			{ tail -n 40 $(BUILD)/host/fuzz_$$f.log; exit 1; }; \
 		grep -E '^stat::number_of_executed_units|^Done' $(BUILD)/host/fuzz_$$f.log | \
@@ -238,8 +284,8 @@ help:
 	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run host-test, then the whole test matrix (tests/matrix)'
-	@echo '  host-test host unit tests of the firmware-table parsers (clang, ASan, UBSan)'
-	@echo '  fuzz     run each parser fuzzer (libFuzzer) for FUZZ_S seconds (default 30)'
+	@echo '  host-test host unit tests (clang, ASan, UBSan): firmware tables, memmap, cmdline, vsprintf, buddy allocator'
+	@echo '  fuzz     run each libFuzzer target ($(FUZZERS)) for FUZZ_S seconds (default 30)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
 	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'
 	@echo '  check    reject deprecated kmap()/kmap_atomic() uses outside mm/ and tests/'
