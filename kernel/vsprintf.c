@@ -99,6 +99,30 @@ static void put_number(struct out *o, u64 v, bool negative, u32 base,
 		pad(o, ' ', width);
 }
 
+/*
+ * Widths and precisions are capped at FIELD_MAX: a larger one is no
+ * format anyone means, and reading it digit by digit (or negating a
+ * '*' argument of INT_MIN) would overflow an int.
+ */
+#define FIELD_MAX 4096
+
+static int clamp_field(int v)
+{
+	return v > FIELD_MAX ? FIELD_MAX : v;
+}
+
+/* read_field - add the decimal digits at f to *v, saturating at FIELD_MAX. */
+static const char *read_field(const char *f, int *v)
+{
+	while (*f >= '0' && *f <= '9') {
+		*v = clamp_field(*v * 10 + (*f++ - '0'));
+		if (*v == FIELD_MAX)
+			while (*f >= '0' && *f <= '9')
+				f++;
+	}
+	return f;
+}
+
 static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
 	sp->flags = 0;
@@ -119,15 +143,16 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 
 	sp->width = 0;
 	if (*f == '*') {
-		sp->width = va_arg(*ap, int);
-		if (sp->width < 0) {
+		int w = va_arg(*ap, int);
+
+		if (w < 0) {
 			sp->flags |= F_LEFT;
-			sp->width = -sp->width;
+			w = w < -FIELD_MAX ? FIELD_MAX : -w;
 		}
+		sp->width = clamp_field(w);
 		f++;
 	}
-	while (*f >= '0' && *f <= '9')
-		sp->width = sp->width * 10 + (*f++ - '0');
+	f = read_field(f, &sp->width);
 
 	sp->precision = -1;
 	if (*f == '.') {
@@ -137,10 +162,11 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			sp->precision = va_arg(*ap, int);
 			f++;
 		}
-		while (*f >= '0' && *f <= '9')
-			sp->precision = sp->precision * 10 + (*f++ - '0');
 		if (sp->precision < 0)
 			sp->precision = -1;
+		else
+			f = read_field(f, &sp->precision);
+		sp->precision = sp->precision < 0 ? -1 : clamp_field(sp->precision);
 	}
 
 	sp->length = 0;
@@ -264,3 +290,4 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+

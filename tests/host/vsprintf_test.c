@@ -82,12 +82,23 @@ static void long_output_is_cut_not_overrun(void)
 	CHECK(hilo_snprintf(NULL, 0, "%-300s", "x") == 300);
 }
 
+/* Absurd widths and precisions are capped at 4096, not overflowed. */
+static void huge_fields_are_capped(void)
+{
+	CHECK(hilo_snprintf(NULL, 0, "%99999999999d", 1) == 4096);
+	CHECK(hilo_snprintf(NULL, 0, "%*d", INT_MIN, 1) == 4096);
+	CHECK(hilo_snprintf(NULL, 0, "%*d", INT_MAX, 1) == 4096);
+	CHECK(hilo_snprintf(NULL, 0, "%.99999999999d", 1) == 4096);
+	CHECK(fmt_is("[7]", "[%.*d]", INT_MIN, 7));
+}
+
 static const struct host_case cases[] = {
 	HOST_CASE(integers),
 	HOST_CASE(flags_width_precision),
 	HOST_CASE(strings_and_chars),
 	HOST_CASE(unknown_and_trailing),
 	HOST_CASE(long_output_is_cut_not_overrun),
+	HOST_CASE(huge_fields_are_capped),
 };
 
 int main(void)
