@@ -13,14 +13,15 @@
  *
  * The kmap pool cannot deadlock: a thread holds at most STRESS_KMAP_HOLD
  * (K) pool maps, and asks for a new one only while it holds fewer; one
- * thread at a time (the burst) holds up to burst_max = LAST_PKMAP -
- * nthreads * (K - 1) while the others keep theirs.  Every thread blocked in
- * kmap() holds at most K - 1 maps and a blocked burst at most
- * burst_max - 1, so with every holder blocked the pool would have a free
- * slot: some holder always runs, and frees.  The pool can still fill up
- * (the burst's maps plus K from every thread exceed LAST_PKMAP), so
- * threads do sleep in kmap().  Page locks are never waited for
- * (mm/stress.h), so they add no waits.
+ * thread at a time (the burst), having first dropped its own K, holds up
+ * to burst_max = LAST_PKMAP - (nthreads - 1) * (K - 1) while the others
+ * keep theirs.  Every other thread blocked in kmap() holds at most K - 1
+ * maps and a blocked burst at most burst_max - 1: with every holder
+ * blocked at most LAST_PKMAP - 1 slots would be taken, so some holder
+ * always runs, and frees.  The pool can still fill up (the burst's maps
+ * plus K from every other thread exceed LAST_PKMAP), so threads do sleep
+ * in kmap().  Page locks are never waited for (mm/stress.h), so they add
+ * no waits.
  */
 #include <asm/qemu.h>
 #include <asm/tlbflush.h>
@@ -632,7 +633,7 @@ int stress_run(const char *arg)
 		return HILO_EXIT_FAIL;
 	}
 	nthreads = STRESS_THREADS_PER_CPU * num_online_cpus();
-	burst_max = LAST_PKMAP - nthreads * (STRESS_KMAP_HOLD - 1);
+	burst_max = LAST_PKMAP - (nthreads - 1) * (STRESS_KMAP_HOLD - 1);
 	pr_info("stress: pool %u pages (%u highmem), %u threads, K=%u, bursts of up to %u pool maps\n",
 		n, stress_pool_high, nthreads, STRESS_KMAP_HOLD, burst_max);
 	sample_every = max(1ul, seconds * timer_hz() / STRESS_MAX_SAMPLES);
@@ -656,9 +657,13 @@ int stress_run(const char *arg)
 		msleep(50);
 		print_samples();
 	}
+	pr_info("stress: stopping at t=%lu ms%s\n", ms_since(start),
+		stress_corruptions ? " (a corruption)" : "");
 	stress_stop = true;
-	for (unsigned int i = 0; i < nthreads; i++)
+	for (unsigned int i = 0; i < nthreads; i++) {
 		kthread_wait(threads[i].task);
+		print_samples();
+	}
 	ms = ms_since(start);
 	timers_stop = true;
 	for_each_online_cpu(cpu)
