@@ -17,6 +17,7 @@
 #define MM_STRESS_H
 
 #include <hilo/mm.h>
+#include <hilo/threads.h>
 #include <hilo/types.h>
 
 /* One page of the pool: what its contents must be. */
@@ -89,5 +90,57 @@ void stress_report_corruption(void);
 
 /* The run stops early (a corruption, or time is up). */
 extern volatile bool stress_stop;
+
+/* ---- the operations (mm/stress_ops.c) and their threads (mm/stress.c) ---- */
+
+#define STRESS_THREADS_PER_CPU 3
+#define STRESS_MAX_THREADS     (STRESS_THREADS_PER_CPU * NR_CPUS)
+#define STRESS_KMAP_HOLD       4	/* K: pool maps a thread may hold */
+#define STRESS_VMAP_MAX        8
+#define STRESS_BLOCKS          6	/* allocated blocks a thread may hold */
+#define STRESS_MAX_ORDER       3
+
+enum {
+	OP_KMAP, OP_KUNMAP, OP_BURST_MAP, OP_LOCAL, OP_ATOMIC, OP_COPY,
+	OP_MEMCPY, OP_VMAP, OP_ALLOC, OP_FREE, OP_YIELD, OP_MSLEEP, NR_OPS
+};
+
+struct stress_block {
+	struct page *page;
+	unsigned int order;
+	u32 key;		/* page i of the block holds key + i's pattern */
+};
+
+/* A thread's state: only it touches it, until the report sums it up. */
+struct stress_thread {
+	unsigned int id;
+	struct task_struct *task;
+	struct stress_rng rng;
+	struct stress_page *held[STRESS_KMAP_HOLD];
+	void *held_va[STRESS_KMAP_HOLD];
+	unsigned int nheld;
+	struct stress_block blocks[STRESS_BLOCKS];
+	unsigned int nblocks;
+	u32 *buf;		/* a lowmem page for memcpy_page */
+	unsigned long ops[NR_OPS];
+	unsigned long bursts, preempted, alloc_failed, vmap_failed;
+	unsigned int max_depth;
+} ____cacheline_aligned;
+
+/* burst_max - the most pool maps a burst takes (mm/stress.c says why). */
+extern unsigned int stress_burst_max;
+/* Each CPU's deepest local map stack since the last sample. */
+extern unsigned int stress_depth_max[NR_CPUS];
+
+/*
+ * stress_op - one random operation of thread t; stress_drop - give back
+ * every map and block t still holds.  Task context, may sleep.
+ */
+void stress_op(struct stress_thread *t);
+void stress_drop(struct stress_thread *t);
+
+/* The local map stack's depth; note it (after a map) for the samples and *max_seen. */
+unsigned int stress_local_depth(void);
+void stress_note_depth(unsigned int *max_seen);
 
 #endif
