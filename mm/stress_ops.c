@@ -90,6 +90,8 @@ static void op_burst(struct stress_thread *t)
 	unsigned int n = 0, want;
 	u32 idle = 0;
 
+	if (!stress_pool_high)
+		return;		/* no highmem: a kmap takes no slot */
 	if (!__atomic_compare_exchange_n(&burst_busy, &idle, 1, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
