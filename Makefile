@@ -67,7 +67,7 @@ KERNEL   := $(BUILD)/kernel.elf
 KERNEL_DEBUG := $(BUILD)/debug/kernel.elf
 ISO      := $(BUILD)/hilo.iso
 
-.PHONY: all iso run test debug bench check clean help deps host-test fuzz
+.PHONY: all iso run test debug bench stress check clean help deps host-test fuzz
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm \
@@ -266,6 +266,14 @@ fuzz: $(patsubst %,$(BUILD)/host/fuzz_%,$(FUZZERS))
 bench: $(KERNEL)
 	$(Q)tools/bench
 
+# The stress run (tools/stress, README "Stress"): boot the test build with
+# stress=DURATION[,seed=SEED]; write $(BUILD)/stress/report.txt,
+# samples.csv and stress.png.  Exit status as tools/run's.
+DURATION ?= 60
+SEED     ?=
+stress: $(KERNEL_DEBUG)
+	$(Q)DURATION=$(DURATION) SEED=$(SEED) tools/stress
+
 # Reject new uses of the deprecated kmap()/kmap_atomic() outside mm/, tests/.
 check:
 	$(Q)tools/check-deprecated --self-test >/dev/null
@@ -288,6 +296,7 @@ help:
 	@echo '  fuzz     run each libFuzzer target ($(FUZZERS)) for FUZZ_S seconds (default 30)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
 	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'
+	@echo '  stress   DURATION s of every mapping path on every CPU at once, checked: $(BUILD)/stress/'
 	@echo '  check    reject deprecated kmap()/kmap_atomic() uses outside mm/ and tests/'
 	@echo '  deps     install the Debian packages hilo needs (make does it when one is missing)'
 	@echo '  clean    remove $(BUILD)'
@@ -295,5 +304,6 @@ help:
 	@echo '           BOOT=kernel|iso CMDLINE="..." KERNEL=path TIMEOUT=s BUILD=$(BUILD) V=1'
 	@echo '           DEBUG_KERNEL=plain|debug (make debug: which kernel build)'
 	@echo '           BENCH=glob ROUNDS=n SMP=n SCALING=1 (make bench; see docs/bench.md)'
+	@echo '           DURATION=s SEED=n (make stress; with MEM, SMP, CPU)'
 	@echo '           HOST_CC=$(HOST_CC) FUZZ_S=$(FUZZ_S) (make host-test, make fuzz)'
 

@@ -18,6 +18,7 @@
 #include <hilo/multiboot.h>
 #include <hilo/printk.h>
 #include <hilo/sched.h>
+#include <hilo/stress.h>
 #include <hilo/string.h>
 
 void start_kernel(u32 magic, u32 mbi_phys) __noreturn;
@@ -53,6 +54,8 @@ void start_kernel(u32 magic, u32 mbi_phys)
 
 	if (cmdline_get("bench"))	/* benchmarks instead of the self-tests */
 		qemu_exit(bench_run_all(cmdline_get("bench")));
+	if (cmdline_get("stress"))	/* the stress run instead of the self-tests */
+		qemu_exit(stress_run(cmdline_get("stress")));
 	test = cmdline_get("test");
 	if (test && !strcmp(test, "none")) {
 		if (cmdline_has("poweroff"))

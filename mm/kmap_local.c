@@ -178,6 +178,29 @@ void *kmap_local_page(struct page *page)
 	return __kmap_local_pfn_prot(page_to_pfn(page), PAGE_KERNEL);
 }
 
+#ifdef CONFIG_DEBUG_KMAP_LOCAL
+/*
+ * Debug: `stress_skip_invlpg` on the command line leaves out the invlpg
+ * of about one kunmap_local in four, as a kernel that forgot it would:
+ * the slot's next map can then reach the old page through a stale TLB
+ * entry.  The test build has it so that the stress run's self-check
+ * (tests/matrix) can prove the stress catches exactly that.
+ */
+static bool kunmap_local_skips_flush(void)
+{
+	static int skip = -1;
+
+	if (skip < 0)
+		skip = cmdline_has("stress_skip_invlpg");
+	return skip && !(this_cpu_read(kmap_local_maps) & 3);
+}
+#else
+static bool kunmap_local_skips_flush(void)
+{
+	return false;
+}
+#endif
+
 static bool is_kmap_local_addr(unsigned long addr)
 {
 	return addr >= __fix_to_virt(FIX_KMAP_END) &&
@@ -211,7 +234,8 @@ void kunmap_local(const void *vaddr)
 		      vaddr, current->comm, idx < 0 ? 0UL : top,
 		      current->kmap_ctrl.idx / KM_INCR);
 	pte_clear(kmap_slot_pte(slot));
-	flush_tlb_one(addr);
+	if (!kunmap_local_skips_flush())
+		flush_tlb_one(addr);
 	current->kmap_ctrl.pteval[idx] = __pte(0);
 	kmap_local_idx_pop();
 	preempt_enable();

@@ -24,6 +24,8 @@ u64 __supported_pte_mask = ~0ULL;
  */
 static DEFINE_SPINLOCK(kernel_pt_lock);
 
+unsigned long kernel_pt_pages;		/* from the buddy, under kernel_pt_lock */
+
 /* A zeroed page for a page table: memblock at boot, the buddy later. */
 static void *alloc_pgtable_page(void)
 {
@@ -34,6 +36,7 @@ static void *alloc_pgtable_page(void)
 	page = get_zeroed_page(GFP_KERNEL);
 	if (!page)
 		panic("alloc_pgtable_page: out of lowmem for a page table");
+	kernel_pt_pages++;
 	return (void *)page;
 }
 

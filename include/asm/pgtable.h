@@ -151,5 +151,11 @@ void map_kernel_page(unsigned long va, u64 pfn, pgprot_t prot);
 
 /* Make sure va's page table exists (for the pkmap and fixmap areas). */
 pte_t *populate_kernel_pte(unsigned long va);
+/*
+ * Kernel page tables taken from the buddy allocator since boot: they stay
+ * for good (like Linux's), so a count of free pages before and after some
+ * work that made new vmalloc mappings differs by them.
+ */
+extern unsigned long kernel_pt_pages;
 
 #endif

@@ -4,7 +4,7 @@ Contract: read_matrix(path) returns the configurations of the matrix, one
 Config per line in file order, or raises MatrixError naming the file and
 line of the first malformed line (unknown boot, expect kind or option, a
 timeout that is not seconds, an smp= that is not 1..16, a gdb line that
-boots an ISO), of duplicate
+boots an ISO, a stress line without stress= in its command line), of duplicate
 names, or of more than one ktap+panics line.  Also where the repository
 and its matrix are (ROOT, MATRIX) and the expect kinds (EXPECT_KINDS).
 """
@@ -20,7 +20,11 @@ MATRIX = os.path.join(ROOT, "tests", "matrix")
 KTAP_KINDS = ("ktap", "ktap+panics")
 SELFCHECK_KINDS = ("failed-case", "unexpected-panic", "timeout",
                    "triple-fault", "incomplete-plan")
-EXPECT_KINDS = KTAP_KINDS + ("panic", "gdb") + SELFCHECK_KINDS
+# The stress run (mm/stress.c): passes on the kernel's verdict and its
+# report's "0 corruptions"; the self-check with a bug switched on must end
+# as a failure with corruptions found.
+STRESS_KINDS = ("stress", "stress-corruption")
+EXPECT_KINDS = KTAP_KINDS + ("panic", "gdb") + SELFCHECK_KINDS + STRESS_KINDS
 
 
 class MatrixError(Exception):
@@ -71,6 +75,8 @@ def parse_matrix_line(words, where):
             config.smp = int(value)
             continue
         setattr(config, "log_text" if key == "log" else key, value)
+    if expect in STRESS_KINDS and "stress=" not in config.cmdline:
+        raise MatrixError(f"{where}: a {expect} line needs cmdline=stress=SECONDS")
     return config
 
 

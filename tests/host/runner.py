@@ -27,6 +27,12 @@ the boot ends in a panic whose MESSAGE appears after the kernel's line
 Self-check lines of the matrix boot deliberately broken cases and pass when
 the runner classifies the boot as the matrix says (see tests/matrix).
 
+Stress lines (`stress`, with stress=SECONDS on the command line) boot the
+stress run (mm/stress.c) and pass when the kernel passes it and its report
+says `0 corruptions`; the `stress-corruption` self-check, with a bug
+switched on, passes when the run fails with corruptions found
+(tests/host/stress_verdicts.py).
+
 GDB lines (`gdb`) run tests/host/gdb_test.py instead of tools/run: it boots the
 kernel under gdb, checks the hilo-* GDB commands at breakpoints and writes
 its verdicts as KTAP to the same log, read like a boot's.

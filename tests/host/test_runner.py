@@ -23,7 +23,7 @@ from matrix import MATRIX, Config, MatrixError, read_matrix  # noqa: E402
 from schedule import Matrix, guest_mib  # noqa: E402
 from verdicts import (KnownNames, case_reason, expected_panic_outcome,  # noqa: E402
                       expected_panics, ktap_outcomes, nm_command, outcomes_of,
-                      selfcheck_outcome)
+                      selfcheck_outcome, stress_class)
 
 
 def log(text):
@@ -352,6 +352,70 @@ class KtapComplete(unittest.TestCase):
         self.assertIn("kunmap: page c1000000 is not mapped", after[1][2])
 
 
+STRESS_HEAD = log("""
+    hilo: smp: 2 CPUs online
+    stress: seed=1234 seconds=20 cpus=2 (replay: SEED=1234)
+    stress: sample t=10 slots=3 wraps=0 shootdowns=0 sleeps=0 depth=1,16
+    stress: total ops=1000 in 20000 ms: 50 ops/s
+    stress: free pages before=10 after=10
+    """)
+STRESS_CORRUPT = ("stress: CORRUPTION: 3 corrupted page reads; the first: pfn 0x3ff24 (highmem) "
+                  "through kmap_local, byte offset 0: expected 53d37b37, found 16c2561f "
+                  "(CPU 0, task stress/0)\n")
+
+
+class Stress(unittest.TestCase):
+    def run_of(self, tail, status, expect="stress", verdict="x"):
+        cfg = config("stress-x", expect, cmdline="stress=20", smp=2)
+        return run(STRESS_HEAD + tail, status, verdict, cfg, cmdline="stress=20")
+
+    def test_classes(self):
+        cases = [("stress: 0 corruptions\nstress: PASSED\n", PASSED, "stress-passed"),
+                 ("stress: 0 corruptions\r\n", PASSED, "stress-passed"),
+                 ("stress: PASSED\n", PASSED, "no-report"),
+                 (STRESS_CORRUPT + "stress: FAILED\n", FAILED, "stress-corruption"),
+                 ("stress: 0 corruptions\nstress: FAILED\n", FAILED, "stress-failed"),
+                 ("Kernel panic - not syncing: x\n", PANIC, "unexpected-panic"),
+                 ("", TIMEOUT, "timeout")]
+        for tail, status, want in cases:
+            with self.subTest(want=want, tail=tail):
+                self.assertEqual(stress_class(self.run_of(tail, status)), want)
+
+    def test_stress_passes_only_with_0_corruptions(self):
+        ok = outcomes_of(self.run_of("stress: 0 corruptions\n", PASSED), KnownNames([]))
+        self.assertEqual(lines(ok), [("ok", "stress (seed 1234)", "")])
+        (bad,) = outcomes_of(self.run_of("stress: PASSED\n", PASSED), KnownNames([]))
+        self.assertEqual(bad.status, "FAIL")
+        self.assertIn('lacks "stress: 0 corruptions"', bad.reason)
+        self.assertIn("make stress SEED=1234", bad.reason)
+
+    def test_a_corruption_fails_the_stress_and_names_the_page(self):
+        (o,) = outcomes_of(self.run_of(STRESS_CORRUPT, FAILED), KnownNames([]))
+        self.assertEqual(o.status, "FAIL")
+        self.assertIn("pfn 0x3ff24", o.reason)
+
+    def test_a_panic_fails_the_stress(self):
+        (o,) = outcomes_of(self.run_of("Kernel panic - not syncing: boom\n", PANIC), KnownNames([]))
+        self.assertEqual(o.status, "FAIL")
+        self.assertIn("boom", o.reason)
+
+    def test_self_check_wants_corruptions_found(self):
+        found = self.run_of(STRESS_CORRUPT, FAILED, "stress-corruption")
+        self.assertEqual(outcomes_of(found, KnownNames([]))[0].status, "ok")
+        for tail, status, seen in (("stress: 0 corruptions\n", PASSED, "stress-passed"),
+                                   ("stress: FAILED\n", FAILED, "stress-failed"),
+                                   ("Kernel panic - not syncing: x\n", PANIC, "unexpected-panic")):
+            with self.subTest(seen):
+                (o,) = outcomes_of(self.run_of(tail, status, "stress-corruption"), KnownNames([]))
+                self.assertEqual(o.status, "FAIL")
+                self.assertIn(f'as "{seen}", expected "stress-corruption"', o.reason)
+
+    def test_required_log_text(self):
+        cfg = config("stress-x", "stress", cmdline="stress=20", log_text="hilo: smp: 4 CPUs online")
+        r = run(STRESS_HEAD + "stress: 0 corruptions\n", PASSED, "x", cfg, cmdline="stress=20")
+        self.assertEqual(lines(outcomes_of(r, KnownNames([])))[-1][:2], ("FAIL", "(log)"))
+
+
 class Panics(unittest.TestCase):
     PANIC_CASE = ("printk.some_case", "divide error")
 
@@ -488,6 +552,19 @@ class MatrixFile(unittest.TestCase):
         (one, four) = self.parse("a kernel 1G max 9 ktap\nb kernel 4G max 9 ktap smp=4\n")
         self.assertEqual((one.smp, four.smp), (1, 4))
 
+    def test_stress_lines(self):
+        (c, d) = self.parse("s kernel 1G max 90 stress smp=2 cmdline=stress=20\n"
+                            "t kernel 1G max 90 stress-corruption cmdline='stress=5 x'\n")
+        self.assertEqual((c.expect, c.smp, c.cmdline), ("stress", 2, "stress=20"))
+        self.assertEqual(d.expect, "stress-corruption")
+        with self.assertRaises(MatrixError):
+            self.parse("s kernel 1G max 90 stress smp=2\n")
+
+    def test_the_real_matrix_runs_the_stress_and_its_self_check(self):
+        kinds = [c.expect for c in read_matrix(MATRIX)]
+        self.assertGreaterEqual(kinds.count("stress"), 2)
+        self.assertEqual(kinds.count("stress-corruption"), 1)
+
     def test_gdb_line(self):
         (c,) = self.parse("g kernel 1G max 90 gdb cmdline=test=gdbscenario.x\n")
         self.assertEqual((c.expect, c.kernel, c.cmdline), ("gdb", "debug", "test=gdbscenario.x"))
@@ -547,7 +624,8 @@ class RegisteredCases(unittest.TestCase):
 
 class Layout(unittest.TestCase):
     """runner.py and the modules it is split into."""
-    MODULES = ("runner", "matrix", "ktap", "boot", "verdicts", "schedule", "report")
+    MODULES = ("runner", "matrix", "ktap", "boot", "verdicts", "stress_verdicts", "schedule",
+               "report")
 
     def test_each_module_states_its_contract_and_stays_small(self):
         here = os.path.dirname(os.path.abspath(__file__))

@@ -5,7 +5,10 @@ the report ("ok", "FAIL" or "skip", the configuration, a label such as
 suite.case, a reason), according to the matrix line's expect kind: every
 case of a KTAP boot, the one line of a panic boot, of an expected-panic
 case booted on its own (whose KTAP must also be complete, as Linux's
-parser reads it: tests/host/ktap_check.py), of a self-check.  A KTAP boot also fails for what
+parser reads it: tests/host/ktap_check.py), of a self-check, of a stress
+run (the kernel's verdict and its report's "0 corruptions"; a stress
+self-check must end as a failure with corruptions found).  A KTAP boot
+also fails for what
 it never reported: cases its plans announced (named from KnownNames, learnt
 from the other boots of the same kernel), and, in a full run, cases the
 kernel registers (read from its symbol table with $NM, default
@@ -21,7 +24,8 @@ from dataclasses import dataclass
 from boot import FAILED, PANIC, classify, ending
 from ktap import EXPECTS_PANIC_RE, panic_message
 from ktap_check import ktap_problems
-from matrix import KTAP_KINDS, SELFCHECK_KINDS
+from matrix import KTAP_KINDS, SELFCHECK_KINDS, STRESS_KINDS
+from stress_verdicts import stress_class, stress_reason, stress_seed
 
 
 @dataclass
@@ -260,6 +264,16 @@ def selfcheck_outcome(run):
     return Outcome("ok", run.config.name, label)
 
 
+def stress_outcome(run):
+    """The report line of a stress run, or of its self-check (stress_verdicts.py)."""
+    want = "stress-passed" if run.config.expect == "stress" else "stress-corruption"
+    seen = stress_class(run)
+    label = "stress" + (f" (seed {stress_seed(run)})" if stress_seed(run) else "")
+    if seen == want:
+        return Outcome("ok", run.config.name, label)
+    return Outcome("FAIL", run.config.name, label, stress_reason(run, seen, want))
+
+
 def outcomes_of(run, known):
     """The report lines of one boot."""
     if run.boot.panic_case:
@@ -268,7 +282,10 @@ def outcomes_of(run, known):
         return [panic_outcome(run)]
     if run.config.expect in SELFCHECK_KINDS:
         return [selfcheck_outcome(run)]
-    outcomes = ktap_outcomes(run, known)
+    if run.config.expect in STRESS_KINDS:
+        outcomes = [stress_outcome(run)]
+    else:
+        outcomes = ktap_outcomes(run, known)
     if run.config.log_text and run.config.log_text not in run.text:
         outcomes.append(Outcome("FAIL", run.config.name, "(log)",
                                 f'the serial log lacks "{run.config.log_text}"'))
