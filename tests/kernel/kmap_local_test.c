@@ -523,7 +523,11 @@ KTEST(kmap_local, switched_out_task_leaves_its_slot_empty)
 	if (!n.page)
 		return;
 	fill_pattern(n.page);
-	task = kthread_run(map_then_nap, &n, "kmap-napper");
+	/*
+	 * On this CPU (the boot task stays on CPU 0): while we run, it is
+	 * switched out; on another CPU it could be running right now.
+	 */
+	task = kthread_run_on_cpu(map_then_nap, &n, smp_processor_id(), "kmap-napper");
 	ASSERT_NOT_NULL(t, task);
 	while (n.phase != 1)
 		msleep(1);
