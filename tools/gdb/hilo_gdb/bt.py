@@ -73,15 +73,16 @@ def frame_chain(task):
     return saved, pcs, why
 
 
-def function_of(pc):
+def function_of(pc, resume=False):
     """(function, offset of pc in it, [inlined functions, innermost first],
     "file:line") of a return address; the function is the one holding the
-    call (looked up at pc - 1: a call may be a function's last instruction),
-    or the function pc is the entry of."""
-    if _minimal_symbol(pc)[1] != pc:
-        pc_in = pc - 1              # a return address: the call is before it
-    else:
+    call (looked up at pc - 1: a call may be a function's last instruction).
+    resume: pc is where switch_stack() returns, which for a task that never
+    ran is the entry of ret_from_fork, named as such."""
+    if resume and _minimal_symbol(pc)[1] == pc:
         pc_in = pc                  # a function's entry (a new task's ret_from_fork)
+    else:
+        pc_in = pc - 1              # a return address: the call is before it
     try:
         block = gdb.current_progspace().block_for_pc(pc_in)
     except RuntimeError:
@@ -112,7 +113,7 @@ def _minimal_symbol(addr):
 
 
 def frame_line(nr, pc):
-    name, offset, inlined, line = function_of(pc)
+    name, offset, inlined, line = function_of(pc, resume=nr == 0)
     where = name if offset is None else f"{name}+{offset:#x}"
     text = f"#{nr:<2} {pc:#010x} in {where}"
     if inlined:
