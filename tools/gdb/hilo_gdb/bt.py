@@ -134,13 +134,14 @@ the source line.  For a task running on a CPU, the backtrace is that
 vCPU's: hilo-bt prints gdb's `bt` of its thread and names the thread.
 
   (gdb) hilo-bt gdbs/a
-  task 2 (gdbs/a), switched out on cpu 0: sp 0xf8402e8c, stack 0xf8401000-0xf8403000
-    saved by switch_stack: edi 0x00000000 esi 0xc01514ec ebx 0xc0165ec4 ebp 0xf8402ec8
-  #0  0xc0107978 in __schedule+0x128 [inlined: context_switch] (kernel/sched.c:196)
-  #1  0xc0107c23 in preempt_schedule_irq+0x23 (kernel/sched.c:299)
-  #2  0xc0127901 in ret_from_intr+0xb (arch/x86/entry.asm:110)
-  #3  0xc0114a70 in gdbs_worker_fn+0x60 (tests/kernel/gdbscenario_test.c:49)
-  #4  0xc010637a in kthread_entry+0x3a (kernel/kthread.c:123)"""
+  task 2 (gdbs/a), switched out on cpu 0: sp 0xf8402ebc, stack 0xf8401000-0xf8403000
+    saved by switch_stack: edi 0xc0185900 esi 0xc019e500 ebx 0xc0185700 ebp 0xf8402f18
+  #0  0xc010d525 in __schedule+0x175 [inlined: context_switch] (kernel/sched.c:196)
+  #1  0xc010d896 in preempt_schedule_irq+0x46 (kernel/sched.c:300)
+  #2  0xc013ebe1 in ret_from_intr+0xe (arch/x86/entry.asm:110)
+  #3  0xc01202ae in gdbs_worker_fn+0x6e (tests/kernel/gdbscenario_test.c:54)
+  #4  0xc010bb7b in kthread_entry+0x1b (kernel/kthread.c:151)
+  #5  0xc013ec1a in ret_from_fork+0x11 (arch/x86/switch_to.asm:37)"""
 
     name = "hilo-bt"
     usage = "TASK"

@@ -21,12 +21,12 @@ command refuses until the right ELF is loaded (`file build/debug/kernel.elf`,
 the test build, or `file build/kernel.elf`, the plain one).
 
   (gdb) hilo-version
-  running kernel  2026-12-02T04:01:18Z c1d7fc44a0d8  (hilo_build_id at 0xc0128a40)
-  loaded ELF      2026-12-02T04:01:18Z c1d7fc44a0d8  build/debug/kernel.elf
+  running kernel  2026-12-02T04:01:19Z ff5dc91691cd  (hilo_build_id at 0xc0155300)
+  loaded ELF      2026-12-02T04:01:19Z ff5dc91691cd  build/debug/kernel.elf
   match: yes
-  hilo: build 2026-12-02T04:01:18Z c1d7fc44a0d8
-  hilo: booted by multiboot (QEMU)
-  hilo: command line: test=gdbscenario.local_and_pool"""
+  hilo: build 2026-12-02T04:01:19Z ff5dc91691cd
+  hilo: booted by qemu
+  hilo: command line: build/debug/kernel.elf test=gdbscenario.local_and_pool"""
 
     name = "hilo-version"
     needs_matching_elf = False
