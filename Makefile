@@ -88,7 +88,10 @@ deps:
 # asm-offsets: constants for NASM and GDB, generated from the C headers
 # (tools/asm-offsets.c), per variant since the debug options change some.
 #
-# The kernel carries its own symbol table (for backtraces).  Linking it
+# The kernel carries its own build id (tools/build-id: the link's date and
+# time and a hash of its objects; include/hilo/build_id.h), generated once
+# per link before the passes below, and its own symbol table (for
+# backtraces).  Linking it
 # changes the addresses that follow it, so link three times: with an empty
 # table, with a table of the right size, and with the final table; then
 # check that the last table describes the final image exactly.
@@ -127,17 +130,19 @@ $(1)/include/asm-offsets.py: $(1)/include/asm-offsets.s
 	$$(Q){ echo '# Generated from tools/asm-offsets.c: do not edit.'; \
 	  sed -n 's/.*->\([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\).*/\1 = (\2) \& 0xffffffff/p' $$<; } > $$@
 
-$(1)/kernel.elf: $$($(1)_OBJS) $$($(1)_OFFSETS) linker.ld tools/ksyms
+$(1)/kernel.elf: $$($(1)_OBJS) $$($(1)_OFFSETS) linker.ld tools/ksyms tools/build-id
 	$$(call quiet,LD,$$@)
+	$$(Q)tools/build-id $$($(1)_OBJS) linker.ld > $(1)/build_id.c
+	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $(1)/build_id.c -o $(1)/build_id.o
 	$$(Q)tools/ksyms /dev/null > $(1)/ksyms0.c
 	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $(1)/ksyms0.c -o $(1)/ksyms0.o
-	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $(1)/kernel.0.elf $$($(1)_OBJS) $(1)/ksyms0.o
+	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $(1)/kernel.0.elf $$($(1)_OBJS) $(1)/build_id.o $(1)/ksyms0.o
 	$$(Q)$$(NM) -n $(1)/kernel.0.elf | tools/ksyms - > $(1)/ksyms1.c
 	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $(1)/ksyms1.c -o $(1)/ksyms1.o
-	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $(1)/kernel.1.elf $$($(1)_OBJS) $(1)/ksyms1.o
+	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $(1)/kernel.1.elf $$($(1)_OBJS) $(1)/build_id.o $(1)/ksyms1.o
 	$$(Q)$$(NM) -n $(1)/kernel.1.elf | tools/ksyms - > $(1)/ksyms2.c
 	$$(Q)$$(CC) $$($(1)_CFLAGS) -c $(1)/ksyms2.c -o $(1)/ksyms2.o
-	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $$@ $$($(1)_OBJS) $(1)/ksyms2.o
+	$$(Q)$$(LD) $$(LDFLAGS) -T linker.ld -o $$@ $$($(1)_OBJS) $(1)/build_id.o $(1)/ksyms2.o
 	$$(Q)$$(NM) -n $$@ | tools/ksyms - | cmp -s - $(1)/ksyms2.c || \
 		{ echo "ksyms: symbol table did not converge" >&2; rm -f $$@; exit 1; }
 

@@ -10,6 +10,7 @@
 #include <asm/smpboot.h>
 #include <asm/traps.h>
 #include <hilo/bench.h>
+#include <hilo/build_id.h>
 #include <hilo/cmdline.h>
 #include <hilo/console.h>
 #include <hilo/highmem.h>
@@ -41,6 +42,7 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	multiboot_copy(magic, mbi_phys);
 	cmdline_init(boot_params.cmdline);
 
+	pr_info("hilo: build %s\n", hilo_build_id);
 	pr_info("hilo: booted by %s\n", boot_params.loader);
 	pr_info("hilo: command line: %s\n", boot_params.cmdline);
 	cpu_init();

@@ -48,11 +48,12 @@ def scenario_function():
 
 SCENARIO = scenario_function()
 COMMANDS = ("hilo-walk", "hilo-mappings", "hilo-pkmap", "hilo-kmap-local", "hilo-page",
-            "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq", "hilo-cpus")
+            "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq", "hilo-cpus", "hilo-bt",
+            "hilo-version")
 BAD_ARGUMENTS = ("hilo-walk", "hilo-walk no_such_symbol", "hilo-page -pfn 0xfffffff",
                  "hilo-kmap-local no_such_task", "hilo-dmesg lots", "hilo-pkmap some",
                  "hilo-mappings 0x2000 0x1000", "hilo-sstep-irq maybe",
-                 "hilo-cpus 1")
+                 "hilo-cpus 1", "hilo-bt", "hilo-bt no_such_task", "hilo-version now")
 CASES = (
     "commands_registered_with_help",
     "bad_arguments_give_clear_errors",
@@ -71,6 +72,10 @@ CASES = (
     "dmesg_shows_kernel_log",
     "cpus_match_percpu",
     "commands_follow_selected_thread",
+    "functions_match_kernel_records",
+    "bt_follows_switched_out_stacks",
+    "version_matches_loaded_elf",
+    "mismatched_elf_is_refused",
 )
 STOPS = {"kmap_local_page": 4, "kunmap_local": 4, "flush_all_zero_pkmaps": 2,
          "kmap_local_sched_in": 3}         # stops checked per breakpoint
@@ -434,6 +439,9 @@ def at_scenario_start(stops):
     check_tasks()
     check_dmesg()
     check_cpus("scenario start")
+    check_functions("scenario start")
+    check_version()
+    check_mismatched_elf()
     for name in STOPS:
         stops.add(name)
 
@@ -651,11 +659,194 @@ def at_kmap_local_sched_in(stops):
     for other in all_tasks():
         if int(other) != int(task) and any(saved_ptes(other)):
             check_local_stack("sched_out_tore_slots_down", other, where)
+    check_bt(where)
+    check_functions(where)
     stops.finish()
     for i, pte in enumerate(saved):
         check_live_slot("sched_in_restores_slots", task, i, where + " (after)")
     check_local_stack("sched_in_restores_slots", task, where + " (after)")
     return True
+
+
+# ---- the convenience functions, hilo-bt, hilo-version and the build id
+
+def function_error(expr):
+    """The gdb error of expr, or None when it evaluates."""
+    try:
+        gdb.parse_and_eval(expr)
+    except gdb.error as e:
+        return str(e)
+    return None
+
+
+def check_functions(where):
+    """$hilo_current([cpu]), $hilo_per_cpu, $hilo_task, $hilo_page equal
+    what plain expressions read from percpu[], task_list and mem_map; on
+    every thread $hilo_current() is that thread's CPU's task; wrong
+    arguments give gdb errors naming the function."""
+    case = "functions_match_kernel_records"
+    for cpu in online_cpus():
+        plain = value(f"percpu[{cpu}].current_task")
+        R.expect(case, int(value(f"$hilo_current({cpu})")) == int(plain),
+                 f"{where}: $hilo_current({cpu}) != percpu[{cpu}].current_task {int(plain):#x}")
+        R.expect(case, int(value(f"$hilo_current({cpu})->pid")) == int(plain["pid"]),
+                 f"{where}: $hilo_current({cpu})->pid != {int(plain['pid'])}")
+        for field in ("preempt_count", "need_resched", "cpu"):
+            got, want = int(value(f'$hilo_per_cpu("{field}", {cpu})')), int(value(f"percpu[{cpu}].{field}"))
+            R.expect(case, got == want, f"{where}: $hilo_per_cpu(\"{field}\", {cpu}) is {got}, "
+                                        f"percpu[{cpu}].{field} is {want}")
+
+    def on_thread(num):
+        try:
+            want = current()
+            int(want)
+        except gdb.error:
+            return                  # a vCPU without per-CPU data yet
+        if int(value("$fs_base")) == 0:
+            return
+        R.expect(case, int(value("$hilo_current()->pid")) == int(want["pid"]),
+                 f"{where}: thread {num}: $hilo_current()->pid is "
+                 f"{int(value('$hilo_current()->pid'))}, %fs's current_task->pid {int(want['pid'])}")
+        R.expect(case, int(value('$hilo_per_cpu("current_task")')) == int(want),
+                 f"{where}: thread {num}: $hilo_per_cpu(\"current_task\") is not %fs's current_task")
+
+    on_each_thread(on_thread)
+    for task in all_tasks():
+        for spec in (f'"{task["comm"].string()}"', str(int(task["pid"]))):
+            R.expect(case, int(value(f"$hilo_task({spec})")) == int(task),
+                     f"{where}: $hilo_task({spec}) is not {label(task)} at {int(task):#x}")
+    pfn = int(value("max_pfn")) - 1
+    R.expect(case, int(value(f"$hilo_page({pfn:#x})")) == int(value(f"&mem_map[{pfn:#x}]")),
+             f"{where}: $hilo_page({pfn:#x}) != &mem_map[{pfn:#x}]")
+    R.expect(case, int(value(f"$hilo_page({pfn:#x})->_refcount")) ==
+             int(value(f"mem_map[{pfn:#x}]._refcount")), f"{where}: $hilo_page()->_refcount differs")
+    for expr in ('$hilo_current(99)', '$hilo_per_cpu("no_such_field")', '$hilo_per_cpu(1)',
+                 '$hilo_task("no_such_task")', f'$hilo_page({pfn + 1:#x})', '$hilo_page("x")'):
+        error = function_error(expr)
+        name = expr.split("(")[0]
+        R.expect(case, error is not None and error.startswith(name + ": ")
+                 and "Traceback" not in error, f"{where}: {expr}: unclear error {error!r}")
+
+
+BT_FRAME_RE = re.compile(r"^#(\d+)\s+(0x[0-9a-f]+) in (\S+?)(?:\+0x([0-9a-f]+))?(?:\s|$)", re.M)
+
+
+def function_range(name):
+    """[start, end) of a C function, from its DWARF block; None for an
+    assembly label."""
+    sym = gdb.lookup_global_symbol(name) or gdb.lookup_static_symbol(name)
+    if sym is not None and sym.type is not None and sym.type.code == gdb.TYPE_CODE_FUNC:
+        block = gdb.block_for_pc(int(sym.value().address))
+        while block.function is None or block.function.name != name:
+            block = block.superblock
+        return block.start, block.end
+    return None
+
+
+def check_bt(where):
+    """hilo-bt of every switched-out task: each frame's return address is a
+    word of the task's stack above its saved sp, inside the function named
+    (gdb's ranges, not the command's lookup); a preempted or sleeping task
+    passed through __schedule.  hilo-bt of a running task says so."""
+    case = "bt_follows_switched_out_stacks"
+    checked = 0
+    for task in all_tasks():
+        pid = int(task["pid"])
+        running = int(value(f"percpu[{int(task['cpu'])}].current_task")) == int(task)
+        out = run(case, f"hilo-bt {pid}") or ""
+        if running:
+            R.expect(case, "is running on cpu" in out and "#0" in out,
+                     f"{where}: hilo-bt of running {label(task)} says:\n{out}")
+            continue
+        frames = [(int(nr), int(pc, 16), name) for nr, pc, name, _ in BT_FRAME_RE.findall(out)]
+        R.expect(case, frames, f"{where}: hilo-bt {label(task)} shows no frame:\n{out}")
+        sp = int(task["sp"])
+        top = int(task["stack"]) + int(task["stack_size"])
+        stack = set(int(w) for w in gdb.selected_inferior().read_memory(sp, top - sp).cast("I"))
+        for nr, pc, name in frames:
+            R.expect(case, pc in stack, f"{where}: {label(task)} frame #{nr} {pc:#x} is not "
+                                        f"a word of its stack {sp:#x}-{top:#x}")
+            span = function_range(name)
+            if span is None:            # assembly: the ELF symbol at or before the call
+                at = pc if nr == 0 and "+0x0 " in out.splitlines()[2 + nr] else pc - 1
+                sym = gdb.execute(f"info symbol {at:#x}", to_string=True).split(" + ")[0].split(" in ")[0]
+                R.expect(case, sym.strip() == name, f"{where}: {label(task)} frame #{nr} "
+                                                    f"{pc:#x} is in {sym.strip()}, not {name}")
+                continue
+            start, end = span
+            inside = start <= pc - 1 < end or (nr == 0 and pc == start)
+            R.expect(case, inside, f"{where}: {label(task)} frame #{nr} {pc:#x} is not in "
+                                   f"{name} ({start:#x}-{end:#x})")
+        if int(task["nvcsw"]) + int(task["nivcsw"]):
+            checked += 1
+            R.expect(case, any(n in ("__schedule", "schedule") for _, _, n in frames),
+                     f"{where}: hilo-bt {label(task)} (switched out) has no __schedule:\n{out}")
+    R.expect(case, checked, f"{where}: no switched-out task that ran to check")
+
+
+def loaded_elf():
+    return gdb.current_progspace().filename
+
+
+def other_elf(path):
+    """The plain kernel when the test build is loaded, and the reverse."""
+    head, name = os.path.split(path)
+    if os.path.basename(head) == "debug":
+        return os.path.join(os.path.dirname(head), name)
+    return os.path.join(head, "debug", name)
+
+
+def serial_build_id():
+    with open(os.environ["GDBTEST_SERIAL"], errors="replace") as f:
+        m = re.search(r"^hilo: build (\S+ \S+)$", f.read(), re.M)
+    return m and m.group(1)
+
+
+def check_version():
+    """hilo-version: both ids are the one the kernel printed at boot and
+    the string at &hilo_build_id; they match."""
+    case = "version_matches_loaded_elf"
+    out = run(case, "hilo-version") or ""
+    plain = value("(const char *)&hilo_build_id").string()
+    booted = serial_build_id()
+    R.expect(case, booted == plain, f"the boot banner says build {booted!r}, "
+                                    f"hilo_build_id is {plain!r}")
+    R.expect(case, re.search(rf"^running kernel\s+{re.escape(plain)}\s", out, re.M)
+             and re.search(rf"^loaded ELF\s+{re.escape(plain)}\s", out, re.M)
+             and "match: yes" in out, f"hilo-version does not show {plain!r} twice:\n{out}")
+    R.expect(case, f"hilo: build {plain}" in out, f"hilo-version lacks the banner:\n{out}")
+
+
+def check_mismatched_elf():
+    """With the other kernel's ELF loaded, every command and function
+    refuses, naming both builds and the `file` to load; reloading the
+    right ELF makes them work again."""
+    case = "mismatched_elf_is_refused"
+    mine = loaded_elf()
+    other = other_elf(mine)
+    running = value("(const char *)&hilo_build_id").string()
+    if not R.expect(case, os.path.exists(other), f"no other kernel {other} to load"):
+        return
+    gdb.execute(f"file {other}", to_string=True)
+    try:
+        theirs = value("(const char *)&hilo_build_id").string()     # from the ELF file: memory is the other's
+        del theirs
+        for command in ("hilo-tasks", "hilo-bt 0", "hilo-walk 0xc0000000", "p $hilo_current()"):
+            try:
+                out = gdb.execute(command, to_string=True)
+                R.expect(case, False, f"{command} with {other} loaded: no refusal, printed {out!r}")
+            except gdb.error as e:
+                text = str(e)
+                R.expect(case, "the loaded ELF does not match the running kernel (built " in text
+                         and f"vs {running})" in text and "file " in text
+                         and os.path.relpath(mine) in text,
+                         f"{command} with {other} loaded: unclear refusal {text!r}")
+        out = run(case, "hilo-version") or ""
+        R.expect(case, "match: NO" in out, f"hilo-version with {other} loaded says:\n{out}")
+    finally:
+        gdb.execute(f"file {mine}", to_string=True)
+    out = run(case, "hilo-tasks") or ""
+    R.expect(case, "gdbscenario" in out or " boot " in out, f"after reloading {mine}: {out!r}")
 
 
 # Each breakpoint's handler, and the case an unexpected error there fails.

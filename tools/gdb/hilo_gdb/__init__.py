@@ -1,6 +1,7 @@
 """hilo_gdb: the hilo-* GDB commands (entry point: tools/gdb/hilo.py).
 
     errors    HiloError, the error a user can fix
+    buildid   is the loaded ELF the running kernel? (hilo_build_id)
     layout    constants of the memory layout, from the build's asm-offsets.py
     target    memory access: virtual, physical (QEMU's gdbstub), gdb values
     kernel    kernel structures through DWARF: tasks, lists, struct page
@@ -15,6 +16,9 @@
     tasks     hilo-tasks
     dmesg     hilo-dmesg
     qemu      hilo-sstep-irq: interrupts while single-stepping
+    functions $hilo_current(), $hilo_per_cpu(), $hilo_task(), $hilo_page()
+    bt        hilo-bt: a switched-out task's backtrace
+    version   hilo-version: the running kernel's build id and banner
 """
 
 import importlib
@@ -23,8 +27,9 @@ import sys
 # Modules in dependency order: each is (re)loaded after those it imports
 # (no module imports one after it: the imports form no cycle), once per
 # load(), so that every command class exists exactly once.
-MODULES = ("errors", "layout", "target", "command", "kernel", "smp", "regions", "pgtable",
-           "mappings", "pkmap", "kmap_local", "cpus", "page", "tasks", "dmesg", "qemu")
+MODULES = ("errors", "buildid", "layout", "target", "command", "kernel", "smp", "regions", "pgtable",
+           "mappings", "pkmap", "kmap_local", "cpus", "page", "tasks", "dmesg", "qemu",
+           "functions", "bt", "version")
 
 
 def load():

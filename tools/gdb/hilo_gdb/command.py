@@ -9,6 +9,7 @@ split as by a shell.  Errors the user can fix are raised as HiloError
 
 import gdb
 
+from . import buildid
 from .errors import HiloError
 from .target import paging_on
 
@@ -18,12 +19,15 @@ class Command(gdb.Command):
 
     name = None
     usage = ""          # the argument synopsis, for error messages
+    needs_matching_elf = True   # refuse when the loaded ELF is not the running kernel
 
     def __init__(self):
         super().__init__(self.name, gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
         try:
+            if self.needs_matching_elf:
+                buildid.require_match()
             self.run(gdb.string_to_argv(arg))
         except HiloError as e:
             raise gdb.GdbError(f"{self.name}: {e}") from None
@@ -84,6 +88,7 @@ class Overview(Command):
     """List the hilo-* commands: `hilo`.  `help hilo-COMMAND` tells more."""
 
     name = "hilo"
+    needs_matching_elf = False
 
     def run(self, args):
         self.expect_args(args, 0, 0)
