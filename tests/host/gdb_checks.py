@@ -48,12 +48,14 @@ def scenario_function():
 
 SCENARIO = scenario_function()
 COMMANDS = ("hilo-walk", "hilo-mappings", "hilo-pkmap", "hilo-kmap-local", "hilo-page",
-            "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq", "hilo-cpus", "hilo-bt",
-            "hilo-version")
+            "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq", "hilo-cpus", "hilo-meminfo",
+            "hilo-cmdline", "hilo-bt", "hilo-version")
 BAD_ARGUMENTS = ("hilo-walk", "hilo-walk no_such_symbol", "hilo-page -pfn 0xfffffff",
                  "hilo-kmap-local no_such_task", "hilo-dmesg lots", "hilo-pkmap some",
                  "hilo-mappings 0x2000 0x1000", "hilo-sstep-irq maybe",
-                 "hilo-cpus 1", "hilo-bt", "hilo-bt no_such_task", "hilo-version now")
+                 "hilo-cpus 99", "hilo-cpus cpu", "hilo-walk 0xc0000000 cpu 99",
+                 "hilo-kmap-local cpu x", "hilo-pkmap all many", "hilo-meminfo 1",
+                 "hilo-cmdline x", "hilo-bt", "hilo-bt no_such_task", "hilo-version now")
 CASES = (
     "commands_registered_with_help",
     "bad_arguments_give_clear_errors",
@@ -76,6 +78,13 @@ CASES = (
     "bt_follows_switched_out_stacks",
     "version_matches_loaded_elf",
     "mismatched_elf_is_refused",
+    "not_ready_before_mm_init",
+    "meminfo_matches_zones",
+    "cmdline_matches_boot",
+    "mappings_lists_region_names",
+    "pkmap_rows_limited_by_count",
+    "switched_out_maps_are_saved",
+    "cpu_argument_selects_cpu",
 )
 STOPS = {"kmap_local_page": 4, "kunmap_local": 4, "flush_all_zero_pkmaps": 2,
          "kmap_local_sched_in": 3}         # stops checked per breakpoint
@@ -330,6 +339,7 @@ def check_cpus(where):
                  f"{where}: cpu {cpu} lists slots {[(hex(v), hex(p)) for v, p in listed]}, "
                  f"{label(task)}'s kmap_ctrl has {[(hex(v), hex(p)) for v, p in saved.items()]}")
     check_selected_thread_commands(where, threads)
+    check_cpu_arguments(where)
 
 
 SEEN = {}      # what the stops covered, for the checks at the end
@@ -439,6 +449,10 @@ def at_scenario_start(stops):
     check_tasks()
     check_dmesg()
     check_cpus("scenario start")
+    check_meminfo("scenario start")
+    check_cmdline("scenario start")
+    check_region_names()
+    check_pkmap_row_limit("scenario start")
     check_functions("scenario start")
     check_version()
     check_mismatched_elf()
@@ -575,7 +589,7 @@ def at_kunmap_local(stops):
 
 def pool_rows(case, where):
     """hilo-pkmap all: {slot: count}, and whether its check says ok."""
-    out = run(case, "hilo-pkmap all") or ""
+    out = run(case, f"hilo-pkmap all {layout().LAST_PKMAP}") or ""
     rows = {int(nr): int(count) for nr, count in POOL_ROW_RE.findall(out)}
     counts = pool_counts()
     R.expect(case, rows == dict(enumerate(counts)),
@@ -635,6 +649,8 @@ def at_flush_all_zero_pkmaps(stops):
     after = pool_rows(case, "flush_all_zero_pkmaps return")
     check_default_pool_listing(case, after, "flush_all_zero_pkmaps return")
     check_pool_mappings(after, "flush_all_zero_pkmaps return")
+    check_pkmap_row_limit("flush_all_zero_pkmaps return")
+    check_meminfo("flush_all_zero_pkmaps return")
     case = "flush_clears_unflushed_slots"
     R.expect(case, unflushed, "no count-1 slot at flush_all_zero_pkmaps: nothing to check")
     R.expect(case, all(after[n] == 0 for n in unflushed),
@@ -659,6 +675,7 @@ def at_kmap_local_sched_in(stops):
     for other in all_tasks():
         if int(other) != int(task) and any(saved_ptes(other)):
             check_local_stack("sched_out_tore_slots_down", other, where)
+            check_saved_maps(other, where)
     check_bt(where)
     check_functions(where)
     stops.finish()
@@ -849,6 +866,241 @@ def check_mismatched_elf():
     R.expect(case, "gdbscenario" in out or " boot " in out, f"after reloading {mine}: {out!r}")
 
 
+# ---- before mm_init: every command says what is not set up yet
+
+NOT_READY = {      # command -> what it must say before mm_init (error or note)
+    "hilo-pkmap": "the kmap pool is not set up yet (pkmap_page_table is NULL)",
+    "hilo-page 0x100": "the memory map is not set up yet",
+    "hilo-meminfo": "the memory map is not set up yet",
+    "hilo-kmap-local": "not set up yet (kmap_pte is NULL)",
+    "hilo-mappings": "the kernel's page tables are not set up yet",
+}
+WORK_EARLY = ("hilo-tasks", "hilo-walk 0xc0100000", "hilo-dmesg", "hilo-cpus", "hilo-cmdline")
+
+
+def early_command(where, command):
+    """(output, error text) of a command at an early stop; a Python
+    exception, an unreadable address or a wrapped range is a failure."""
+    case = "not_ready_before_mm_init"
+    name = command.split()[0]
+    try:
+        out, err = gdb.execute(command, to_string=True), ""
+    except gdb.error as e:
+        out, err = "", str(e)
+    text = out + err
+    R.expect(case, not err or err.startswith(name + ": "), f"{where}: {command}: {err!r}")
+    for bad in ("Traceback", "cannot read target memory", "-0x00000000 ", "beyond the end of RAM"):
+        R.expect(case, bad not in text, f"{where}: {command} says {bad!r}:\n{text}")
+    if err:
+        R.expect(case, "not set up yet" in err and "continue past " in err,
+                 f"{where}: {command}: an error that is not a not-ready message: {err!r}")
+    return out, err
+
+
+def check_early(where):
+    case = "not_ready_before_mm_init"
+    for command, says in NOT_READY.items():
+        out, err = early_command(where, command)
+        R.expect(case, says in out + err, f"{where}: {command} does not say {says!r}:\n{out}{err}")
+    for command in WORK_EARLY:
+        early_command(where, command)
+
+
+def check_before_mm_init(stops):
+    """Stop at start_kernel and at mm_init's entry: nothing of mm is set up."""
+    case = "not_ready_before_mm_init"
+    for function in ("start_kernel", "mm_init"):
+        bp = gdb.Breakpoint(function, internal=True)
+        gdb.execute("continue", to_string=True)
+        reached = stops.last is not None and bp in getattr(stops.last, "breakpoints", [])
+        bp.delete()
+        if not R.expect(case, reached, f"the kernel never stopped in {function}"):
+            return
+        check_early(function)
+        if function == "start_kernel":
+            early = early_command(function, "hilo-cmdline")[1]
+            R.expect(case, "multiboot_copy" in early,
+                     f"start_kernel: hilo-cmdline does not send to multiboot_copy: {early!r}")
+        else:
+            check_cmdline("mm_init")
+
+
+# ---- hilo-meminfo against zones[] and the free lists read plainly
+
+MEMINFO_ROW_RE = re.compile(r"^(\S+)\s+0x([0-9a-f]+)-0x([0-9a-f]+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\d+)$",
+                            re.M)
+BUDDY_ROW_RE = re.compile(r"^zone (\S+)((?:\s+\d+)+)$", re.M)
+HIGH_RE = re.compile(r"^highmem: total (\d+) pages .*, free (\d+) pages", re.M)
+
+
+def list_length(head, limit=1 << 20):
+    """The entries of a list_head, following next plainly."""
+    start, node, n = int(head.address), head["next"], 0
+    while int(node) != start and n < limit:
+        n += 1
+        node = node["next"]
+    return n
+
+
+def check_meminfo(where):
+    case = "meminfo_matches_zones"
+    out = run(case, "hilo-meminfo") or ""
+    rows = {m[0]: m for m in MEMINFO_ROW_RE.findall(out)}
+    buddy = {name: [int(n) for n in counts.split()] for name, counts in BUDDY_ROW_RE.findall(out)}
+    zones = value("zones")
+    for i in range(zones.type.range()[1] + 1):
+        z = zones[i]
+        name = z["name"].string()
+        want = (int(z["start_pfn"]), int(z["end_pfn"]), int(z["present_pages"]),
+                int(z["managed_pages"]), int(z["present_pages"]) - int(z["managed_pages"]),
+                int(z["free_pages"]))
+        row = rows.get(name)
+        got = row and (int(row[1], 16), int(row[2], 16), int(row[3]), int(row[4]),
+                       int(row[5]) if row[5].isdigit() else row[5], int(row[6]))
+        R.expect(case, got == want, f"{where}: zone {name}: hilo-meminfo {got}, zones[{i}] {want}")
+        areas = z["free_area"]
+        orders = areas.type.range()[1] + 1
+        nr_free = [int(areas[o]["nr_free"]) for o in range(orders)]
+        walked = [list_length(areas[o]["free_list"]) for o in range(orders)]
+        R.expect(case, buddy.get(name) == nr_free,
+                 f"{where}: zone {name}: buddyinfo {buddy.get(name)}, nr_free {nr_free}")
+        R.expect(case, walked == nr_free,
+                 f"{where}: zone {name}: the free lists hold {walked} blocks, nr_free {nr_free}")
+        R.expect(case, sum(n << o for o, n in enumerate(walked)) == int(z["free_pages"]),
+                 f"{where}: zone {name}: the free lists' pages are not free_pages")
+        if name == "HighMem":
+            high = HIGH_RE.search(out)
+            R.expect(case, high and (int(high[1]), int(high[2])) == (int(z["managed_pages"]),
+                                                                     int(z["free_pages"])),
+                     f"{where}: the highmem line {high and high[0]!r} is not zone HighMem's")
+    R.expect(case, "free lists: ok" in out, f"{where}: hilo-meminfo's free-list check fails:\n{out}")
+    in_use = sum(c > 1 for c in pool_counts())
+    R.expect(case, f"kmap pool: {len(pool_counts())} slots: {in_use} mapped" in out,
+             f"{where}: hilo-meminfo's kmap pool line is not pkmap_count's {in_use} mapped")
+
+
+# ---- hilo-cmdline against the command line the test booted with
+
+CMDLINE_RAW_RE = re.compile(r"^raw \(boot_params\.cmdline\): (.*)$", re.M)
+CMDLINE_COUNT_RE = re.compile(r"^parsed \(boot_cmdline\): (\d+) parameters?, (\d+) dropped", re.M)
+
+
+def check_cmdline(where):
+    case = "cmdline_matches_boot"
+    given = os.environ.get("CMDLINE", "").strip()
+    out = run(case, "hilo-cmdline") or ""
+    raw = CMDLINE_RAW_RE.search(out)
+    plain = value("boot_params.cmdline").string()
+    R.expect(case, raw and raw[1] == (plain or "(empty)"),
+             f"{where}: hilo-cmdline's raw text {raw and raw[1]!r}, boot_params.cmdline {plain!r}")
+    R.expect(case, plain.endswith(given), f"{where}: booted with {given!r}, raw text {plain!r}")
+    table = value("'kernel/cmdline.c'::boot_cmdline")
+    count = CMDLINE_COUNT_RE.search(out)
+    R.expect(case, count and (int(count[1]), int(count[2])) == (int(table["count"]),
+                                                               int(table["dropped"])),
+             f"{where}: hilo-cmdline's count {count and count[0]!r}, boot_cmdline has "
+             f"{int(table['count'])} ({int(table['dropped'])} dropped)")
+    lines = [l.strip() for l in out.splitlines()[2:]]
+    for word in given.split():
+        key, eq, val = word.partition("=")
+        shown = [l.split(None, 1) for l in lines if l.split(None, 1)[:1] == [key]]
+        R.expect(case, shown and shown[-1][1:] == [val if eq else "(flag)"],
+                 f"{where}: {word!r} of the command line is {shown} in hilo-cmdline")
+
+
+# ---- hilo-mappings' region names, hilo-pkmap's row count
+
+def check_region_names():
+    case = "mappings_lists_region_names"
+    try:
+        out = gdb.execute("hilo-mappings bogus", to_string=True)
+        R.expect(case, False, f"hilo-mappings bogus: no error, printed {out[:200]!r}")
+    except gdb.error as e:
+        text = str(e)
+        for region in ("direct", "vmalloc", "pkmap", "fixmap"):
+            R.expect(case, region in text, f"hilo-mappings bogus does not name {region}: {text!r}")
+        R.expect(case, "'bogus'" in text, f"hilo-mappings bogus does not say what was wrong: {text!r}")
+
+
+def check_pkmap_row_limit(where):
+    """hilo-pkmap all N lists N slots and says how many more; hilo-pkmap 1
+    lists one slot in use."""
+    case = "pkmap_rows_limited_by_count"
+    last = layout().LAST_PKMAP
+    out = run(case, "hilo-pkmap all 5") or ""
+    rows = [int(nr) for nr, _ in POOL_ROW_RE.findall(out)]
+    R.expect(case, rows == list(range(5)), f"{where}: hilo-pkmap all 5 lists slots {rows}")
+    more = f"{last - 5} more slots: `hilo-pkmap all {last}`"
+    R.expect(case, more in out, f"{where}: hilo-pkmap all 5 lacks {more!r}:\n{out}")
+    in_use = [nr for nr, c in enumerate(pool_counts()) if c > 1]
+    out = run(case, "hilo-pkmap 1") or ""
+    rows = [int(nr) for nr, _ in POOL_ROW_RE.findall(out)]
+    R.expect(case, rows == in_use[:1], f"{where}: hilo-pkmap 1 lists {rows}, in use {in_use}")
+    if len(in_use) > 1:
+        more = f"`hilo-pkmap {len(in_use)}`"
+        R.expect(case, more in out, f"{where}: hilo-pkmap 1 lacks {more!r}:\n{out}")
+    out = run(case, "help hilo-pkmap") or ""
+    R.expect(case, "[all] [N]" in out, "help hilo-pkmap does not give the count argument")
+
+
+# ---- a switched-out task's maps are saved, not live
+
+def check_saved_maps(task, where):
+    case = "switched_out_maps_are_saved"
+    maps = int(task["kmap_ctrl"]["idx"]) // layout().KM_INCR
+    out = run(case, f"hilo-kmap-local {int(task['pid'])}") or ""
+    header = out.splitlines()[0] if out else ""
+    R.expect(case, "switched out" in header and f"{maps} saved map" in header
+             and "restored when it runs" in header and "live map" not in header,
+             f"{where}: hilo-kmap-local {label(task)}: {header!r}")
+    out = run(case, "hilo-tasks") or ""
+    row = next((l for l in out.splitlines() if re.match(rf"^[* ]\s+{int(task['pid'])}\s", l)), "")
+    R.expect(case, f"/{maps} saved" in row, f"{where}: hilo-tasks shows {label(task)} as {row!r}")
+
+
+# ---- the cpu N arguments
+
+def cpu_registers():
+    """{cpu: cr3} of every thread whose %fs reaches percpu[]."""
+    found = {}
+
+    def read(num):
+        if int(value("$fs_base")) & 0xFFFFFFFF:
+            found[int(value("((struct percpu *)$fs_base)->cpu"))] = int(value("$cr3")) & ~0x1F
+    on_each_thread(read)
+    return found
+
+
+def check_cpu_arguments(where):
+    """For every online CPU, from whatever thread is selected: hilo-kmap-local
+    cpu N shows CPU N's task, hilo-walk ... cpu N walks from CPU N's CR3,
+    hilo-cpus N lists CPU N alone; the selected thread stays selected."""
+    case = "cpu_argument_selects_cpu"
+    selected = gdb.selected_thread().num
+    cr3s = cpu_registers()
+    top = layout().FIXADDR_TOP - layout().PAGE_SIZE
+    for cpu in online_cpus():
+        task = value(f"percpu[{cpu}].current_task")
+        out = run(case, f"hilo-kmap-local cpu {cpu}") or ""
+        header = LOCAL_HEADER_RE.search(out)
+        R.expect(case, header and int(header[1]) == int(task["pid"]),
+                 f"{where}: hilo-kmap-local cpu {cpu} shows {header and header[0]!r}, "
+                 f"cpu {cpu} runs {label(task)}")
+        out = run(case, f"hilo-walk {top:#x} cpu {cpu}") or ""
+        header = WALK_HEADER_RE.search(out)
+        R.expect(case, header and (int(header[1], 16), int(header[2])) == (cr3s.get(cpu), cpu),
+                 f"{where}: hilo-walk cpu {cpu}: {header and header[0]!r}, its cr3 is "
+                 f"{cr3s.get(cpu)}")
+        for command in (f"hilo-cpus {cpu}", f"hilo-cpus cpu {cpu}"):
+            out = run(case, command) or ""
+            listed = [int(m[1]) for m in CPU_ROW_RE.findall(out)]
+            R.expect(case, listed == [cpu], f"{where}: {command} lists CPUs {listed}")
+        run(case, f"hilo-mappings fixmap cpu {cpu}")
+        R.expect(case, gdb.selected_thread().num == selected,
+                 f"{where}: the cpu {cpu} commands left thread {gdb.selected_thread().num} "
+                 f"selected, not {selected}")
+
+
 # Each breakpoint's handler, and the case an unexpected error there fails.
 HANDLERS = {"kmap_local_page": (at_kmap_local_page, "walk_prints_saved_pteval"),
             "kunmap_local": (at_kunmap_local, "kunmap_local_clears_top_slot"),
@@ -872,6 +1124,10 @@ def handle(stops, name):
 
 def main():
     stops = Stops()
+    try:
+        check_before_mm_init(stops)
+    except gdb.error as e:
+        R.expect("not_ready_before_mm_init", False, f"gdb: {e}: {traceback.format_exc()}")
     start = gdb.Breakpoint(SCENARIO, internal=True)
     try:
         gdb.execute("continue", to_string=True)

@@ -5,7 +5,9 @@
     layout    constants of the memory layout, from the build's asm-offsets.py
     target    memory access: virtual, physical (QEMU's gdbstub), gdb values
     kernel    kernel structures through DWARF: tasks, lists, struct page
+    ready     what the boot has set up yet: the not-ready messages
     smp       several CPUs: the selected thread's CPU, percpu[], apic_ids[]
+    cpuarg    the `cpu N` argument: select that CPU's vCPU
     regions   names of the kernel's virtual regions
     pgtable   hilo-walk: the PAE page tables, one address or every mapping
     mappings  hilo-mappings: a range dump, merged into named runs
@@ -15,6 +17,8 @@
     cpus      hilo-cpus: the online CPUs
     tasks     hilo-tasks
     dmesg     hilo-dmesg
+    meminfo   hilo-meminfo: the zones, the buddy free lists, highmem, the kmap pool
+    cmdline   hilo-cmdline: the parsed command line and its raw text
     qemu      hilo-sstep-irq: interrupts while single-stepping
     functions $hilo_current(), $hilo_per_cpu(), $hilo_task(), $hilo_page()
     bt        hilo-bt: a switched-out task's backtrace
@@ -27,9 +31,10 @@ import sys
 # Modules in dependency order: each is (re)loaded after those it imports
 # (no module imports one after it: the imports form no cycle), once per
 # load(), so that every command class exists exactly once.
-MODULES = ("errors", "buildid", "layout", "target", "command", "kernel", "smp", "regions", "pgtable",
+MODULES = ("errors", "buildid", "layout", "target", "command", "kernel", "ready", "smp", "cpuarg",
+           "regions", "pgtable",
            "mappings", "pkmap", "kmap_local", "cpus", "page", "tasks", "dmesg", "qemu",
-           "functions", "bt", "version")
+           "meminfo", "cmdline", "functions", "bt", "version")
 
 
 def load():

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import gdb
 
-from . import kernel, smp
+from . import cpuarg, kernel, ready, smp
 from .command import Command
 from .kmap_local import live_slot_ptes, saved_pte
 from .layout import layout
@@ -32,6 +32,9 @@ def cpu_state(cpu, apic_ids, threads):
     state = CpuState(cpu, None if apic_ids is None else apic_ids[cpu], threads.get(cpu),
                      task, int(pc["preempt_count"]), bool(int(pc["need_resched"])))
     has_ctrl = kernel.has_field(task, "kmap_ctrl")
+    if not ready.fixmap_ready():
+        state.slots = None              # no fixmap page table yet: no slots to read
+        return state
     for i, pte in enumerate(live_slot_ptes(cpu)):
         if pte:
             state.slots.append((i, lay.kmap_slot_addr(cpu, i), pte))
@@ -47,12 +50,14 @@ def preempt_text(count):
 
 
 def slots_text(slots):
+    if slots is None:
+        return "- (no fixmap yet)"
     listed = ", ".join(f"{va:#010x} pfn {entry_pfn(pte):#x}" for _, va, pte in slots)
     return f"{len(slots)}" + (f": {listed}" if slots else "")
 
 
 class CpusCommand(Command):
-    """List the online CPUs: hilo-cpus
+    """List the online CPUs: hilo-cpus [[cpu] N]
 
 One line per CPU of cpu_online_mask: '*' marks the CPU of gdb's selected
 thread, then the CPU number, its APIC ID (apic_ids[]), the gdb thread
@@ -69,13 +74,23 @@ address and the frame its PTE maps.
   online: cpu_online_mask 0x3 (2 CPUs); NR_CPUS 8
 
 A mapped slot that is not the running task's kmap_ctrl.pteval[] entry is
-named below the table (hilo-kmap-local TASK checks it in full)."""
+named below the table (hilo-kmap-local TASK checks it in full).
+
+With a CPU number N (`hilo-cpus 1` or `hilo-cpus cpu 1`), only CPU N's
+line, then each of its mapped slots in full: stack index, address, live
+PTE, frame and whose pteval[] entry it is.  Before kmap_init (mm_init)
+there is no fixmap page table yet: the slots column says so."""
 
     name = "hilo-cpus"
+    usage = "[[cpu] N]"
 
     def run(self, args):
-        self.expect_args(args, 0, 0)
-        online = smp.online_cpus()
+        self.expect_args(args, 0, 2)
+        if len(args) == 2 and args[0] != "cpu" or args == ["cpu"]:
+            raise self.usage_error(f"expected a CPU number, `cpu N` or nothing, "
+                                   f"not {' '.join(args)!r}")
+        only = cpuarg.parse_cpu(args[-1], self.usage_error) if args else None
+        online = smp.online_cpus() if only is None else [only]
         ids = smp.apic_ids()
         threads = smp.thread_of_cpu()
         selected = smp.selected_cpu_or_none()
@@ -88,6 +103,9 @@ named below the table (hilo-kmap-local TASK checks it in full)."""
             gdb.write(f"{'*' if s.cpu == selected else ' '} {s.cpu:>3}  {apic:>4}  {thread:>6}  "
                       f"{kernel.task_label(s.task):<17}  {preempt_text(s.preempt_count):<45}  "
                       f"{'yes' if s.need_resched else 'no':<7}  {slots_text(s.slots)}\n")
+        if only is not None:
+            self.detail(states[0])
+            return
         mask = smp.online_mask()
         gdb.write(f"online: cpu_online_mask {mask:#x} ({len(online)} CPU"
                   f"{'s' if len(online) != 1 else ''}); NR_CPUS {smp.nr_cpus()}\n")
@@ -100,3 +118,18 @@ named below the table (hilo-kmap-local TASK checks it in full)."""
         if unmatched:
             gdb.write(f"gdb threads whose vCPU has no per-CPU data yet: "
                       f"{', '.join(map(str, unmatched))}\n")
+
+    @staticmethod
+    def detail(state):
+        """Each mapped slot of one CPU, with the pteval[] entry it should be."""
+        if state.slots is None:
+            why = ready.not_ready("the kmap_local slots' page table", "kmap_pte is NULL",
+                                  "kmap_init", "mm/highmem.c")
+            gdb.write(f"cpu {state.cpu}: {why}\n")
+            return
+        gdb.write(f"cpu {state.cpu}: {len(state.slots)} mapped kmap_local slot"
+                  f"{'s' if len(state.slots) != 1 else ''} of {layout().KM_MAX_IDX}\n")
+        for i, va, pte in state.slots:
+            whose = ("NOT " if i in state.foreign else "") + \
+                f"{kernel.task_label(state.task)}'s pteval[{i}]"
+            gdb.write(f"  slot {i:>2}  {va:#010x}  {pte:#018x}  pfn {entry_pfn(pte):#x}  {whose}\n")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import gdb
 
-from . import kernel, pgtable, smp
+from . import cpuarg, kernel, pgtable, ready, smp
 from .command import Command
 from .errors import HiloError
 from .layout import layout
@@ -90,10 +90,13 @@ def local_stack(task):
 
 
 class KmapLocalCommand(Command):
-    """Show a task's kmap_local stack: hilo-kmap-local [TASK]
+    """Show a task's kmap_local stack: hilo-kmap-local [TASK | cpu N]
 
 TASK is a pid, a name, or a `struct task_struct *` expression (default:
-the task running on the CPU of gdb's selected thread, see hilo-cpus).  Prints kmap_ctrl.idx and, for each stack entry below
+the task running on the CPU of gdb's selected thread, see hilo-cpus;
+`cpu N`: the task running on CPU N).  A running task's maps are live in
+its CPU's slots; a switched-out task's are saved in its pteval[] and
+restored when it runs again.  Prints kmap_ctrl.idx and, for each stack entry below
 it, the fixmap slot address, the saved pteval and its frame, the live PTE
 (read physically from the fixmap's page table) and the check:
   running task:  live PTE == pteval (guard slots of the debug build: empty);
@@ -101,7 +104,7 @@ it, the fixmap slot address, the saved pteval and its frame, the live PTE
 For the running task the slots above idx must be empty too.
 
   (gdb) hilo-kmap-local gdbs/a
-  task 2 (gdbs/a), cpu 0, switched out: kmap_ctrl.idx 2 (2 live maps; KM_INCR 1, KM_MAX_IDX 22)
+  task 2 (gdbs/a), cpu 0, switched out: kmap_ctrl.idx 2 (2 saved maps, restored when it runs; KM_INCR 1, KM_MAX_IDX 22)
    IDX  SLOT        PTEVAL              PFN       LIVE PTE            CHECK
      0  0xffffe000  0x8000000037bfe163  0x37bfe   0x0000000000000000  ok (switched out: slot empty)
      1  0xffffd000  0x8000000037bff163  0x37bff   0x0000000000000000  ok (switched out: slot empty)
@@ -111,12 +114,18 @@ With the debug build's guard slots (KM_INCR 2) every other entry is an
 empty guard: its pteval and live PTE must both be 0."""
 
     name = "hilo-kmap-local"
-    usage = "[TASK]"
+    usage = "[TASK | cpu N]"
 
     def run(self, args):
-        self.expect_args(args, 0, 1)
-        task = kernel.find_task(args[0]) if args else kernel.running_task(smp.selected_cpu())
-        entries, leaks = local_stack(task)
+        args, cpu = cpuarg.split_cpu(args, self.usage_error)
+        self.expect_args(args, 0, 0 if cpu is not None else 1)
+        ready.require_fixmap()
+        if args:
+            task = kernel.find_task(args[0])
+        else:
+            task = kernel.running_task(smp.selected_cpu() if cpu is None else cpu)
+        with cpuarg.selected(cpu):
+            entries, leaks = local_stack(task)
         self.header(task)
         for e in entries:
             pfn = f"{entry_pfn(e.saved):#x}" if e.saved else "-"
@@ -131,9 +140,12 @@ empty guard: its pteval and live PTE must both be 0."""
         lay = layout()
         idx = int(task["kmap_ctrl"]["idx"])
         maps = idx // lay.KM_INCR
-        state = "running" if kernel.is_running(task) else "switched out"
+        running = kernel.is_running(task)
+        state = "running" if running else "switched out"
+        kind = "live" if running else "saved"
+        restore = "" if running or not maps else ", restored when it runs"
         gdb.write(f"task {kernel.task_label(task)}, cpu {int(task['cpu'])}, {state}: "
-                  f"kmap_ctrl.idx {idx} ({maps} live map{'s' if maps != 1 else ''}; "
+                  f"kmap_ctrl.idx {idx} ({maps} {kind} map{'s' if maps != 1 else ''}{restore}; "
                   f"KM_INCR {lay.KM_INCR}, KM_MAX_IDX {lay.KM_MAX_IDX})\n")
         gdb.write(f" {'IDX':>3}  {'SLOT':<10}  {'PTEVAL':<18}  {'PFN':<8}  {'LIVE PTE':<18}"
                   "  CHECK\n")

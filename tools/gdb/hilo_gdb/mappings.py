@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import gdb
 
+from . import cpuarg, ready
 from .command import Command
 from .pgtable import KIB, MIB, entry_flags, format_size, leaves, parse_address
 from .regions import Regions
@@ -54,10 +55,11 @@ def merge_runs(found, regions):
 
 
 class MappingsCommand(Command):
-    """Dump the kernel's mappings, merged into runs: hilo-mappings [REGION | START [END]]
+    """Dump the kernel's mappings, merged into runs: hilo-mappings [REGION | START [END]] [cpu N]
 
 REGION is one of: direct, vmalloc, pkmap, fixmap (default: the whole
-address space).  START and END are gdb expressions (END defaults to the
+address space).  The tables are those of the selected thread's CR3, or of
+CPU N's with `cpu N`.  START and END are gdb expressions (END defaults to the
 top of the address space).  Consecutive pages merge into one line when
 they are contiguous in virtual and physical memory with the same page size,
 permissions and region.  Regions are named as the kernel names them:
@@ -73,20 +75,24 @@ pkmap slots, each kmap_local slot of the fixmap (cpu and stack index).
 Flags as in hilo-walk, without A and D."""
 
     name = "hilo-mappings"
-    usage = "[direct|vmalloc|pkmap|fixmap | START [END]]"
+    usage = "[direct|vmalloc|pkmap|fixmap | START [END]] [cpu N]"
     REGION_ROWS = {"direct": "direct map", "vmalloc": "vmalloc", "pkmap": "pkmap",
                    "fixmap": "fixmap"}
 
     def run(self, args):
+        args, cpu = cpuarg.split_cpu(args, self.usage_error)
         self.expect_args(args, 0, 2)
         regions = Regions()
         start, end = self.range(args, regions)
-        runs = merge_runs(leaves(start, end), regions)
+        with cpuarg.selected(cpu):
+            runs = merge_runs(leaves(start, end), regions)
+        if not ready.kernel_tables_ready():
+            gdb.write(ready.KERNEL_TABLES_NOTE + "\n")
         gdb.write(f"{'VIRTUAL':<24} {'PHYSICAL':<23} {'SIZE':>9} {'PAGES':>9}  "
                   f"{'FLAGS':<14} REGION\n")
         for r in runs:
             pages = f"{r.pages}x{page_label(r.page_size)}"
-            gdb.write(f"{r.va:#010x}-{(r.va + r.size) % ADDRESS_END:#010x}  "
+            gdb.write(f"{r.va:#010x}-{r.va + r.size:#010x}  "
                       f"{r.phys:#011x}-{r.phys + r.size:#011x}  {format_size(r.size):>9} "
                       f"{pages:>9}  {r.flags:<14} {regions.run_label(r.va, r.va + r.size)}\n")
         total = sum(r.size for r in runs)
@@ -98,8 +104,21 @@ Flags as in hilo-walk, without A and D."""
             return regions.bounds(self.REGION_ROWS[args[0]])
         if not args:
             return 0, ADDRESS_END
+        if len(args) == 1 and args[0].isidentifier() and not self.evaluates(args[0]):
+            raise self.usage_error(f"unknown region {args[0]!r}: the regions are "
+                                   f"{', '.join(self.REGION_ROWS)} (or give START [END] "
+                                   "addresses)")
         start = parse_address(args[0])
         end = parse_address(args[1]) if len(args) > 1 else ADDRESS_END
         if end <= start:
             raise self.usage_error(f"END {end:#x} is not above START {start:#x}")
         return start, end
+
+    @staticmethod
+    def evaluates(expr):
+        """Whether expr is something gdb can evaluate (a symbol)."""
+        try:
+            gdb.parse_and_eval(expr)
+            return True
+        except gdb.error:
+            return False

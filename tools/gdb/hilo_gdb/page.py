@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import gdb
 
-from . import kernel, pgtable, pkmap, target
+from . import kernel, pgtable, pkmap, ready, target
 from .command import Command, eval_int
 from .errors import HiloError
 from .layout import layout
@@ -137,6 +137,7 @@ kernel virtual address that maps the frame (a walk of all the tables).
         if args and args[0].startswith("-") and args[0][1:] in self.KINDS:
             kind = args.pop(0)[1:]
         self.expect_args(args, 1, 1)
+        ready.require_mem_map()
         frame = frame_of_expr(args[0], kind)
         if not 0 <= frame.pfn < kernel.max_pfn():
             raise HiloError(f"pfn {frame.pfn:#x}{frame.from_text()} is beyond the end of RAM "

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import gdb
 
-from . import smp, target
+from . import cpuarg, smp, target
 from .command import Command, eval_int
 from .errors import HiloError
 from .layout import layout
@@ -136,14 +136,14 @@ def cpu_note():
 
 
 class WalkCommand(Command):
-    """Walk the PAE page tables for a virtual address: hilo-walk VADDR
+    """Walk the PAE page tables for a virtual address: hilo-walk VADDR [cpu N]
 
 VADDR is any gdb expression: a number, a symbol, a register, a pointer.
 Prints the PDPT, PD and PT entries the CPU uses for it (raw 64-bit value
 and decoded flags; a PD entry with PS maps a 2 MiB page), read by physical
 address from the tables CR3 points to, then the physical address.  CR3
-is the selected gdb thread's, a vCPU: the header names its CPU (`thread
-N` selects another, hilo-cpus lists them).
+is the selected gdb thread's, a vCPU: the header names its CPU; `cpu N`
+walks from CPU N's CR3 instead (hilo-cpus lists them).
 
   (gdb) hilo-walk 0xffffe000
   va 0xffffe000: kmap_local cpu0 slot 0                   cr3 0x0016c000 (cpu 0)
@@ -156,14 +156,17 @@ Flags: P present, RW writable, US user, PWT/PCD caching, A accessed,
 D dirty, PS 2 MiB page (PAT in a PT entry), G global, NX no-execute."""
 
     name = "hilo-walk"
-    usage = "VADDR"
+    usage = "VADDR [cpu N]"
 
     def run(self, args):
+        args, cpu = cpuarg.split_cpu(args, self.usage_error)
         self.expect_args(args, 1, 1)
         va = parse_address(args[0])
         region = Regions().name(va)
-        w = walk(va)
-        gdb.write(f"va {va:#010x}: {region:<40} cr3 {w.pdpt:#010x}{cpu_note()}\n")
+        with cpuarg.selected(cpu):
+            w = walk(va)
+            note = cpu_note()
+        gdb.write(f"va {va:#010x}: {region:<40} cr3 {w.pdpt:#010x}{note}\n")
         for e in w.entries:
             label = f"{e.level}[{e.index}]"
             gdb.write(f"  {label:<10} @{e.address:#010x}  {e.value:#018x}  "

@@ -9,13 +9,14 @@ TLB, n > 1 mapped with n - 1 users.
 
 import gdb
 
-from . import kernel, pgtable
+from . import kernel, pgtable, ready
 from .command import Command
 from .errors import HiloError
 from .layout import layout
 from .pgtable import entry_pfn
 
 LIST_HEAD = "struct list_head"
+ROWS = 64       # slot rows listed unless a count asks for more
 
 
 def field_of_type(type_name, field_type):
@@ -111,9 +112,11 @@ def ranges(numbers):
 
 
 class PkmapCommand(Command):
-    """Show the kmap pool and check its invariants: hilo-pkmap [all]
+    """Show the kmap pool and check its invariants: hilo-pkmap [all] [N]
 
-Every slot in use (count >= 2: count - 1 users; with `all`, every slot):
+Every slot in use (count >= 2: count - 1 users; with `all`, every slot),
+at most N rows (default 64; a last line says how many more there are and
+the command that lists them):
 count, state, the live PTE (read physically from the pool's page table),
 its frame and struct page.  The free but unflushed slots (count 1: a TLB
 may still hold them until the next wraparound) are listed as ranges.
@@ -134,12 +137,16 @@ and the consistency check:
   consistency: ok"""
 
     name = "hilo-pkmap"
-    usage = "[all]"
+    usage = "[all] [N]"
 
     def run(self, args):
-        self.expect_args(args, 0, 1)
-        if args and args[0] != "all":
-            raise self.usage_error(f"unknown argument {args[0]!r}")
+        self.expect_args(args, 0, 2)
+        every = bool(args) and args[0] == "all"
+        rest = args[1:] if every else args
+        if len(rest) > 1 or (rest and not rest[0].isdigit()):
+            raise self.usage_error(f"unknown argument {rest[-1]!r}: all, or a number of rows")
+        limit = int(rest[0]) if rest else ROWS
+        ready.require_pkmap()
         lay = layout()
         counts = [int(c) for c in kernel.array(kernel.sym("pkmap_count"))]
         if len(counts) != lay.LAST_PKMAP:
@@ -152,9 +159,13 @@ and the consistency check:
                   f"{lay.pkmap_end:#010x}, last_pkmap_nr {int(kernel.sym('last_pkmap_nr'))}\n")
         gdb.write(f" {'SLOT':>4}  {'ADDRESS':<10}  {'COUNT':>5}  {'STATE':<16} {'PTE':<18}  "
                   f"{'PFN':<8}  PAGE\n")
-        for nr, (count, pte) in enumerate(zip(counts, ptes)):
-            if count > 1 or args:
-                self.slot_line(nr, count, pte)
+        listed = [nr for nr, count in enumerate(counts) if count > 1 or every]
+        for nr in listed[:limit]:
+            self.slot_line(nr, counts[nr], ptes[nr])
+        if len(listed) > limit:
+            command = f"hilo-pkmap{' all' if every else ''} {len(listed)}"
+            gdb.write(f"  ... {len(listed) - limit} more slot{'s' if len(listed) - limit != 1 else ''}"
+                      f": `{command}` lists them all\n")
         self.summary_lines(counts, problems, waiters)
 
     @staticmethod

@@ -21,7 +21,7 @@ in QEMU's default topology), mapped to a CPU through apic_ids[].
 
 import gdb
 
-from . import kernel
+from . import kernel, ready
 from .errors import HiloError
 from .layout import layout
 
@@ -106,12 +106,7 @@ def selected_cpu():
     there is none."""
     cpu = selected_cpu_or_none()
     if cpu is None:
-        thread = gdb.selected_thread()
-        base = _fs_base()
-        where = f"fs base {base:#x}" if base is not None else "no fs base"
-        raise HiloError(f"gdb's thread {thread.num} is a vCPU without per-CPU data "
-                        f"({where}, not an entry of percpu[]): not started yet, or "
-                        "before start_kernel; select another thread (info threads)")
+        raise ready.percpu_not_ready(_fs_base())
     return cpu
 
 

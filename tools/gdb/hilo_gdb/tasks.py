@@ -23,7 +23,9 @@ class TasksCommand(Command):
 
 One line per task on task_list: '*' marks the task running on its CPU,
 then pid, name, state (running = runnable), CPU, kmap_local depth (the
-stack index idx and the live maps it holds; see hilo-kmap-local),
+stack index idx and the maps it holds: live in its CPU's slots while it
+runs, saved in its pteval[] (restored when it runs) while switched out;
+see hilo-kmap-local),
 voluntary and involuntary switches, timer ticks, kernel stack and, for a
 switched-out task, its saved stack pointer.
 
@@ -31,7 +33,7 @@ switched-out task, its saved stack pointer.
       PID NAME            STATE    CPU  KMAP idx/maps  VOLSW  INVOLSW  TICKS  STACK                  SP
         0 boot            sleeping   0            0/0      1        0      0  0xc0145000-0xc0149000  0xc0148d34
         1 idle/0          running    0            0/0      0        0      0  0xf83fe000-0xf8400000  0xf83fffec
-        2 gdbs/a          running    0            2/2      0        1      1  0xf8401000-0xf8403000  0xf8402e8c
+        2 gdbs/a          running    0      2/2 saved      0        1      1  0xf8401000-0xf8403000  0xf8402e8c
   *     3 gdbs/b          running    0            0/0      0        0      0  0xf8404000-0xf8406000"""
 
     name = "hilo-tasks"
@@ -47,10 +49,15 @@ switched-out task, its saved stack pointer.
     def line(task):
         running = kernel.is_running(task)
         depth = local_depth(task)
+        if depth is None:
+            kmap = "-"
+        else:
+            kmap = f"{depth[0]}/{depth[1]}" + ("" if not depth[1] else
+                                              " live" if running else " saved")
         stack = int(task["stack"])
         sp = "" if running else f"{int(task['sp']):#010x}"
         return (f"{'*' if running else ' '} {int(task['pid']):>5} {kernel.task_name(task):<15} "
                 f"{kernel.task_state_name(int(task['state'])):<8} {int(task['cpu']):>3}  "
-                f"{'-' if depth is None else f'{depth[0]}/{depth[1]}':>13}  "
+                f"{kmap:>13}  "
                 f"{int(task['nvcsw']):>5}  {int(task['nivcsw']):>7}  {int(task['ticks']):>5}  "
                 f"{stack:#010x}-{stack + int(task['stack_size']):#010x}  {sp}").rstrip()
