@@ -27,6 +27,7 @@ struct rq {
 					 * from to move it elsewhere: moved by
 					 * finish_task_switch() (kernel/sched.c) */
 	unsigned long nr_switches;
+	unsigned long next_balance;	/* jiffies: idle_balance() waits till then */
 } ____cacheline_aligned;
 
 extern struct rq runqueues[NR_CPUS];

@@ -17,8 +17,11 @@
 #include <hilo/sched.h>
 #include <hilo/smp.h>
 #include <hilo/spinlock.h>
+#include <hilo/timer.h>
 
 #include "sched.h"
+
+#define BALANCE_INTERVAL_MS 10	/* an idle CPU looks for work at most this often */
 
 static unsigned long nr_migrations_total;	/* atomic */
 
@@ -176,6 +179,15 @@ bool idle_balance(void)
 	unsigned long flags;
 	bool pulled = false;
 
+	/*
+	 * At most once every BALANCE_INTERVAL_MS per CPU: an idle CPU wakes
+	 * at every tick, and at a high tick rate seven idle CPUs locking the
+	 * busy CPU's run queue a thousand times a second each would starve
+	 * that CPU of its own lock (it queues behind them, in ticket order).
+	 */
+	if (time_before(jiffies, READ_ONCE(this_rq->next_balance)))
+		return false;
+	WRITE_ONCE(this_rq->next_balance, jiffies + msecs_to_jiffies(BALANCE_INTERVAL_MS));
 	flags = arch_local_irq_save();
 	while (!pulled) {
 		unsigned int busiest = NO_CPU, max = rq_load(this_rq) + 1;
