@@ -243,23 +243,9 @@ static bool madt_parse(const struct phys_reader *r, struct smp_config *cfg,
 		if (have_override)
 			smp_config_note(cfg, "ignored local APIC address override 0x%llx",
 					(unsigned long long)override);
-		if (lapic && !(lapic & 0xFFF))
-			cfg->lapic_phys = lapic;
-		else
-			smp_config_note(cfg, "ignored local APIC address 0x%x", lapic);
+		smp_config_set_lapic(cfg, lapic);
 	}
-	if (cfg->nr_disabled)
-		smp_config_note(cfg, "ignored %u disabled processors", cfg->nr_disabled);
-	if (cfg->nr_x2apic_skipped)
-		smp_config_note(cfg, "skipped %u x2APIC processors (APIC ID above 254, xAPIC only)",
-				cfg->nr_x2apic_skipped);
-	if (cfg->nr_ignored_ids)
-		smp_config_note(cfg, "ignored %u duplicate or broadcast APIC IDs",
-				cfg->nr_ignored_ids);
-	cfg->source = SMP_SOURCE_MADT;
-	cfg->table_phys = phys;
-	cfg->table_len = len;
-	return true;
+	return smp_config_done(cfg, SMP_SOURCE_MADT, phys, len);
 }
 
 /*

@@ -187,19 +187,8 @@ static bool mpc_parse(const struct phys_reader *r, struct smp_config *cfg, u64 p
 		return smp_config_fail(cfg, "MP table at 0x%llx: no usable processor (%u disabled, %u bad or duplicate IDs)",
 				       (unsigned long long)phys, cfg->nr_disabled,
 				       cfg->nr_ignored_ids);
-	if (lapic && !(lapic & 0xFFF))
-		cfg->lapic_phys = lapic;
-	else
-		smp_config_note(cfg, "ignored local APIC address 0x%x", lapic);
-	if (cfg->nr_disabled)
-		smp_config_note(cfg, "ignored %u disabled processors", cfg->nr_disabled);
-	if (cfg->nr_ignored_ids)
-		smp_config_note(cfg, "ignored %u duplicate or broadcast APIC IDs",
-				cfg->nr_ignored_ids);
-	cfg->source = SMP_SOURCE_MPTABLE;
-	cfg->table_phys = phys;
-	cfg->table_len = len;
-	return true;
+	smp_config_set_lapic(cfg, lapic);
+	return smp_config_done(cfg, SMP_SOURCE_MPTABLE, phys, len);
 }
 
 bool mptable_find_config(const struct phys_reader *r, struct smp_config *cfg)

@@ -210,3 +210,29 @@ bool ebda_base(const struct phys_reader *r, u64 *base)
 	*base = (u64)get_le16(b) << 4;
 	return *base >= 0x400 && *base < 0xA0000;
 }
+
+/* smp_config_set_lapic - see asm/smp_config.h. */
+void smp_config_set_lapic(struct smp_config *cfg, u32 lapic)
+{
+	if (lapic && !(lapic & 0xFFF))
+		cfg->lapic_phys = lapic;
+	else
+		smp_config_note(cfg, "ignored local APIC address 0x%x", lapic);
+}
+
+/* smp_config_done - see asm/smp_config.h. */
+bool smp_config_done(struct smp_config *cfg, const char *source, u64 phys, u32 len)
+{
+	if (cfg->nr_disabled)
+		smp_config_note(cfg, "ignored %u disabled processors", cfg->nr_disabled);
+	if (cfg->nr_x2apic_skipped)
+		smp_config_note(cfg, "skipped %u x2APIC processors (APIC ID above 254, xAPIC only)",
+				cfg->nr_x2apic_skipped);
+	if (cfg->nr_ignored_ids)
+		smp_config_note(cfg, "ignored %u duplicate or broadcast APIC IDs",
+				cfg->nr_ignored_ids);
+	cfg->source = source;
+	cfg->table_phys = phys;
+	cfg->table_len = len;
+	return true;
+}

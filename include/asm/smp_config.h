@@ -115,6 +115,13 @@ u64 get_le64(const u8 *p);
  * is where both the RSDP and the MP floating pointer are looked for first.
  */
 bool ebda_base(const struct phys_reader *r, u64 *base);
+/* smp_config_set_lapic - take the table's local APIC address if page-aligned, else note it. */
+void smp_config_set_lapic(struct smp_config *cfg, u32 lapic);
+/*
+ * smp_config_done - a parser's common end: the notes on what it left out
+ * (disabled, x2APIC, duplicate IDs), the source and the table.  True.
+ */
+bool smp_config_done(struct smp_config *cfg, const char *source, u64 phys, u32 len);
 
 /* Physical memory through kmap_local_pfn, page by page (kernel only). */
 extern const struct phys_reader kmap_phys_reader;
