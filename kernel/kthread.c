@@ -16,8 +16,9 @@
  * dead stack is no longer in use) calls kthread_task_dead(), which wakes
  * the waiters; kthread_wait() then frees the stack and the task.
  */
-#include <asm/switch_to.h>
 #include <asm/layout.h>
+#include <asm/ptrace.h>
+#include <asm/switch_to.h>
 #include <hilo/highmem.h>
 #include <hilo/kthread.h>
 #include <hilo/list.h>
@@ -36,14 +37,11 @@ static struct task_struct task_pool[NR_TASKS_MAX];
 static bool task_pool_used[NR_TASKS_MAX];	/* under tasklist_lock */
 static int next_pid = 1;			/* under tasklist_lock */
 
-/* Threads that exited; kthread_wait() sleeps here. */
-static DECLARE_WAIT_QUEUE_HEAD(kthread_exit_wq);
+/* Tasks that exited; kthread_wait() and wait4 sleep here. */
+DECLARE_WAIT_QUEUE_HEAD(task_exit_wq);
 
-/*
- * task_alloc - a zeroed TASK_NEW task from the pool with the next pid, on
- * the task list; NULL when the pool is exhausted.  Not in interrupts.
- */
-static struct task_struct *task_alloc(void)
+/* task_alloc - see kernel/sched.h. */
+struct task_struct *task_alloc(void)
 {
 	struct task_struct *task = NULL;
 	unsigned long flags;
@@ -58,6 +56,8 @@ static struct task_struct *task_alloc(void)
 		task->pid = next_pid++;
 		task->state = TASK_NEW;
 		INIT_LIST_HEAD(&task->run_list);
+		INIT_LIST_HEAD(&task->children);
+		INIT_LIST_HEAD(&task->sibling);
 		list_add_tail(&task->tasks, &task_list);
 		break;
 	}
@@ -65,8 +65,8 @@ static struct task_struct *task_alloc(void)
 	return task;
 }
 
-/* task_free - off the task list, back to the pool, poisoned. */
-static void task_free(struct task_struct *task)
+/* task_free - see kernel/sched.h: off the task list, back to the pool, poisoned. */
+void task_free(struct task_struct *task)
 {
 	unsigned long flags;
 
@@ -80,13 +80,15 @@ static void task_free(struct task_struct *task)
 
 /*
  * kthread_initial_sp - build the frame the first switch to task pops:
- * zeroed registers (ebp 0 ends backtraces) and ret_from_fork.  It sits at
- * the top of the stack, so ret_from_fork starts on an aligned stack top.
+ * zeroed registers (ebp 0 ends backtraces) and ret_from_fork.  It sits
+ * below the room of the user frame (task_pt_regs), which a thread that
+ * becomes a process (execve) fills, at a 16-byte boundary: ret_from_fork
+ * starts on an aligned stack.
  */
 static unsigned long kthread_initial_sp(struct task_struct *task)
 {
 	struct switch_frame *frame =
-		(struct switch_frame *)((char *)task->stack + task->stack_size) - 1;
+		(struct switch_frame *)((unsigned long)task_pt_regs(task) & ~15UL) - 1;
 
 	*frame = (struct switch_frame){ .ret = (unsigned long)ret_from_fork };
 	return (unsigned long)frame;
@@ -175,7 +177,7 @@ void kthread_exit(int code)
 void kthread_task_dead(struct task_struct *dead)
 {
 	__atomic_store_n(&dead->stack_released, true, __ATOMIC_RELEASE);
-	wake_up_all(&kthread_exit_wq);
+	wake_up_all(&task_exit_wq);
 }
 
 /* kthread_claim - make the caller task's one waiter, or panic saying why not. */
@@ -209,7 +211,7 @@ int kthread_wait(struct task_struct *task)
 
 	might_sleep();
 	kthread_claim(task);
-	wait_event(kthread_exit_wq,
+	wait_event(task_exit_wq,
 		   __atomic_load_n(&task->stack_released, __ATOMIC_ACQUIRE));
 	code = task->exit_code;
 	vfree(task->stack);

@@ -21,6 +21,7 @@
 #include <hilo/sched.h>
 #include <hilo/stress.h>
 #include <hilo/string.h>
+#include <hilo/vmstat.h>
 
 void start_kernel(u32 magic, u32 mbi_phys) __noreturn;
 
@@ -66,6 +67,7 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	}
 	verdict = ktest_run_all(test);
 	show_kmap_stats();
+	show_user_mem();
 	pr_info("hilo: self-tests %s\n", verdict == HILO_EXIT_PASS ? "passed" : "FAILED");
 	qemu_exit(verdict);
 }

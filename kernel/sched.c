@@ -17,6 +17,7 @@
  *   __schedule(preempt)      rq lock, interrupts off: requeue or dequeue prev,
  *        |                   pick the queue's head (or the idle task)
  *   context_switch()         sched_switch_out(prev): trace, kmap_local_sched_out
+ *        |                   switch_mm(next->mm), TSS esp0 = next's stack top
  *        |                   switch_stack()  ... another task runs ...
  *   finish_task_switch()     sched_switch_in(current): kmap_local_sched_in, trace;
  *                            unlock, reap the dead (kthread_task_dead)
@@ -42,6 +43,7 @@
  * migration disabled.  A running task that must leave its CPU is switched
  * away into no queue (rq->push_task) and finish_task_switch() moves it.
  */
+#include <asm/desc.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/switch_to.h>
@@ -49,6 +51,7 @@
 #include <hilo/highmem.h>
 #include <hilo/kthread.h>
 #include <hilo/list.h>
+#include <hilo/mm_user.h>
 #include <hilo/panic.h>
 #include <hilo/percpu.h>
 #include <hilo/preempt.h>
@@ -68,6 +71,8 @@ struct task_struct init_task = {
 	.on_rq = true,
 	.cpus_allowed = 1u << 0,	/* start_kernel and the tests stay on CPU 0 */
 	.run_list = LIST_HEAD_INIT(init_task.run_list),
+	.children = LIST_HEAD_INIT(init_task.children),
+	.sibling = LIST_HEAD_INIT(init_task.sibling),
 	.stack = boot_stack,
 	.stack_size = BOOT_STACK_SIZE,
 	.tasks = LIST_HEAD_INIT(task_list),
@@ -186,11 +191,24 @@ static void finish_task_switch(struct task_struct *prev)
 		kthread_task_dead(prev);
 }
 
+/*
+ * switch_address_space - next's page tables (the kernel's for a kernel
+ * thread: no lazy TLB, so a process's user translations live only in the
+ * TLB of the CPU running it, see mm/memory.c) and its stack for traps from
+ * ring 3.
+ */
+static void switch_address_space(struct rq *rq, struct task_struct *next)
+{
+	switch_mm(next->mm);
+	load_sp0(rq->cpu, (unsigned long)next->stack + next->stack_size);
+}
+
 /* context_switch - switch from prev to next.  rq lock held, interrupts off. */
 static void context_switch(struct rq *rq, struct task_struct *prev,
 			   struct task_struct *next)
 {
 	sched_switch_out(prev);
+	switch_address_space(rq, next);
 	rq->nr_switches++;
 	this_cpu()->current_task = next;
 	prev = switch_stack(&prev->sp, next->sp, prev);

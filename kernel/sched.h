@@ -132,10 +132,23 @@ void __noreturn do_task_dead(void);
 
 /*
  * kthread_task_dead - called by the switch that left a dead thread, on
- * the next task's stack: the thread's stack is free, kthread_wait() may
- * reap it.  Preemption disabled.
+ * the next task's stack: the thread's stack is free, kthread_wait() (or
+ * for a process, wait4) may reap it.  Preemption disabled.
  */
 void kthread_task_dead(struct task_struct *dead);
+
+/* ---- between kernel/kthread.c, kernel/fork.c and kernel/exit.c ---- */
+
+/*
+ * task_alloc - a zeroed TASK_NEW task from the pool with the next pid, on
+ * the task list; NULL when the pool is exhausted.  task_free puts it back.
+ * Not in interrupts.
+ */
+struct task_struct *task_alloc(void);
+void task_free(struct task_struct *task);
+
+/* Woken when a task has left its stack for good (kthread_task_dead). */
+extern struct wait_queue_head task_exit_wq;
 
 /* ---- between kernel/sched.c and kernel/sched_debug.c ---- */
 

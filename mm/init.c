@@ -25,6 +25,7 @@
 #include <hilo/memblock.h>
 #include <hilo/memmap.h>
 #include <hilo/mm.h>
+#include <hilo/mm_user.h>
 #include <hilo/multiboot.h>
 #include <hilo/printk.h>
 #include <hilo/string.h>
@@ -255,4 +256,5 @@ void mm_init(void)
 	print_zones();
 	print_layout();
 	show_buddyinfo();
+	user_mm_init();
 }

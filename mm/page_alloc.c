@@ -216,7 +216,8 @@ void __free_pages(struct page *page, unsigned int order)
 	unsigned long flags;
 
 	check_free(page, order);
-	if (--page->_refcount)
+	/* Atomic: a page shared copy-on-write may be dropped on two CPUs at once. */
+	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL))
 		return;
 	poison_block(page, order);
 	spin_lock_irqsave(&zone_lock, flags);
@@ -230,7 +231,7 @@ void get_page(struct page *page)
 	if (page->_refcount <= 0)
 		panic("get_page: page %p (pfn %#lx) is not in use (count %d)",
 		      page, page_to_pfn(page), page->_refcount);
-	page->_refcount++;
+	__atomic_fetch_add(&page->_refcount, 1, __ATOMIC_RELAXED);
 }
 
 /* put_page - drop a reference to an order-0 page; the last one frees it. */

@@ -106,6 +106,7 @@ void asm_offsets(void)
 	DEFINE(IDT_STUB_VECTORS, IDT_STUB_VECTORS);
 	DEFINE(IDT_ENTRIES, IDT_ENTRIES);
 	DEFINE(FIRST_SYSTEM_VECTOR, FIRST_SYSTEM_VECTOR);
+	DEFINE(SYSCALL_VECTOR, SYSCALL_VECTOR);
 	DEFINE(TRAMPOLINE_PARAMS, TRAMPOLINE_PARAMS);
 	DEFINE(TRAMPOLINE_PDPT, TRAMPOLINE_PDPT);
 	DEFINE(TRAMPOLINE_DS, TRAMPOLINE_DS);
@@ -119,6 +120,7 @@ void asm_offsets(void)
 	DEFINE(TP_ENTRY, __builtin_offsetof(struct trampoline_params, entry));
 	DEFINE(PT_EIP, __builtin_offsetof(struct pt_regs, eip));
 	DEFINE(PT_VECTOR, __builtin_offsetof(struct pt_regs, vector));
+	DEFINE(PT_CS, __builtin_offsetof(struct pt_regs, cs));
 	DEFINE(X86_TRAP_NMI, X86_TRAP_NMI);
 	page_bits();
 	gdb_offsets();

@@ -1,11 +1,11 @@
 /*
  * The GDT and the TSS, one of each per CPU (see the table in asm/desc.h).
  *
- * hilo runs in ring 0 only and uses flat segments, so the GDT matters for
- * four things: the code and data selectors the trap entry loads, the
- * per-CPU segment in %fs, the TSS the CPU saves the interrupted state into
- * when a double fault switches tasks, and the double-fault TSS it
- * switches to.
+ * hilo uses flat segments, so the GDT matters for five things: the code
+ * and data selectors the trap entry loads, the user code and data
+ * selectors of ring 3, the per-CPU segment in %fs, the TSS (esp0 for a
+ * trap from ring 3; the interrupted state on a double fault), and the
+ * double-fault TSS.
  */
 #include <asm/desc.h>
 #include <hilo/compiler.h>
@@ -26,9 +26,10 @@ static u64 tss_descriptor(const struct tss_struct *tss)
 }
 
 /*
- * tss_init - the running TSS.  Nothing in it is read while hilo stays in
- * ring 0 (ss0/esp0 are set for tidiness); its job is to receive the
- * interrupted state on a double fault.  No I/O bitmap.
+ * tss_init - the running TSS: ss0 here, esp0 at every task switch
+ * (load_sp0), read by the CPU on a trap from ring 3; it also receives the
+ * interrupted state on a double fault.  No I/O bitmap: ring 3 has no port
+ * access (IOPL 0).
  */
 static void tss_init(struct x86_hw_tss *tss)
 {
@@ -76,6 +77,10 @@ void gdt_init_cpu(unsigned int cpu)
 	gdt[GDT_ENTRY_DOUBLEFAULT] = tss_descriptor(&doublefault_tss[cpu]);
 	gdt[GDT_ENTRY_PERCPU] = gdt_entry((u32)&percpu[cpu], sizeof(percpu[cpu]) - 1,
 					  DESC_DATA_WRITE, DESC_FLAG_DB);
+	gdt[GDT_ENTRY_USER_CS] = gdt_entry(0, 0xFFFFF, DESC_CODE_READ | DESC_DPL3,
+					   DESC_FLAG_G | DESC_FLAG_DB);
+	gdt[GDT_ENTRY_USER_DS] = gdt_entry(0, 0xFFFFF, DESC_DATA_WRITE | DESC_DPL3,
+					   DESC_FLAG_G | DESC_FLAG_DB);
 	percpu[cpu].self = &percpu[cpu];
 	percpu[cpu].cpu = cpu;
 	tss_init(&cpu_tss[cpu].x86_tss);

@@ -3,7 +3,8 @@
  * each exception, PIC and APIC vector (arch/x86/entry.asm), and for the double
  * fault a task gate, so that it runs on a stack of its own even when the
  * kernel stack is what failed.  The vectors between the PIC's and the
- * APIC's stay zero (no gate): an int to one of them is a general
+ * APIC's stay zero (no gate), but for the system call gate (int $0x80,
+ * the only one with DPL 3): an int to one of them is a general
  * protection fault whose report names the IDT vector.
  */
 #include <asm/desc.h>
@@ -18,6 +19,9 @@ void idt_init(void)
 		if (trap_stubs[v])
 			idt_table[v] = idt_gate(__KERNEL_CS, trap_stubs[v], DESC_INTR_GATE);
 	idt_table[X86_TRAP_DF] = idt_gate(__DOUBLEFAULT_TSS, 0, DESC_TASK_GATE);
+	/* The one gate ring 3 may use: an int from user mode to any other is #GP. */
+	idt_table[SYSCALL_VECTOR] = idt_gate(__KERNEL_CS, trap_stubs[SYSCALL_VECTOR],
+					     DESC_INTR_GATE | DESC_DPL3);
 }
 
 /* idt_load - see asm/desc.h. */

@@ -3,8 +3,10 @@
  *
  * do_trap() routes each vector through trap_descs[], a table of what
  * Linux calls the exception, its SDM mnemonic, its handler and what its
- * error code holds.  Almost every exception is a kernel bug here (there is
- * no user space), so the default handler, die(), reports and panics:
+ * error code holds.  An exception in user mode kills the process
+ * (user_fault_kill) and the kernel goes on; a page fault on a user
+ * address goes to arch/x86/fault.c first.  Any other exception in the
+ * kernel is a bug, so the default handler, die(), reports and panics:
  *
  *   divide error (#DE) at c0104a2e traps_divide_error_reports+0xe/0x30
  *   page fault at 0x00001000 (user space, below PAGE_OFFSET): not-present
@@ -24,7 +26,9 @@
 #include <hilo/panic.h>
 #include <hilo/preempt.h>
 #include <hilo/printk.h>
+#include <hilo/process.h>
 #include <hilo/sched.h>
+#include <uapi/hilo/abi.h>
 
 /* What an exception's error code holds. */
 enum trap_error {
@@ -44,7 +48,7 @@ struct trap_desc {
 };
 
 static void __noreturn die(struct pt_regs *regs, const struct trap_desc *desc);
-static void __noreturn do_page_fault(struct pt_regs *regs, const struct trap_desc *desc);
+static void do_page_fault(struct pt_regs *regs, const struct trap_desc *desc);
 static void do_int3(struct pt_regs *regs, const struct trap_desc *desc);
 static void do_nmi(struct pt_regs *regs, const struct trap_desc *desc);
 
@@ -122,10 +126,30 @@ static void snprint_selector_error(char *buf, size_t size, u32 err)
 			 err, (err & 4) ? "LDT" : "GDT", err & 0xFFFC, index, ext);
 }
 
-/* die - the default handler: report the exception and panic. */
+/* trap_signal - the signal Linux sends a process for the exception at vector. */
+static int trap_signal(u32 vector)
+{
+	switch (vector) {
+	case X86_TRAP_DE: case X86_TRAP_MF: case X86_TRAP_XF: return SIGFPE;
+	case X86_TRAP_UD: return SIGILL;
+	case X86_TRAP_DB: case X86_TRAP_BP: return SIGTRAP;
+	default: return SIGSEGV;
+	}
+}
+
+/*
+ * die - the default handler: in user mode the process is killed; in the
+ * kernel, report the exception and panic.
+ */
 static void __noreturn die(struct pt_regs *regs, const struct trap_desc *desc)
 {
 	char sym[96], err[96] = "";
+
+	if (user_mode(regs)) {
+		snprintf(sym, sizeof(sym), "%s (%s)", desc->name, desc->mnemonic);
+		user_fault_kill(regs, trap_signal(regs->vector), sym, regs->eip,
+				"exception in user mode");
+	}
 
 	snprint_symbol(sym, sizeof(sym), regs->eip);
 	if (desc->error == TRAP_ERR_SELECTOR)
@@ -164,15 +188,20 @@ static void snprint_pf_task(char *buf, size_t size)
 }
 
 /*
- * do_page_fault - every page fault is fatal for now (no demand paging):
- * name the address, the region of the layout it lies in, the access, the
- * likely cause and the task.  CR2 is read first, before anything can
- * fault again.
+ * do_page_fault - a fault on a user address goes to the fault path
+ * (arch/x86/fault.c), which pages in, fixes up or kills the process.  What
+ * it leaves is a kernel bug: name the address, the region of the layout
+ * it lies in, the access, the likely cause and the task.  CR2 is read
+ * first, before anything can fault again.
  */
-static void __noreturn do_page_fault(struct pt_regs *regs, const struct trap_desc *desc)
+static void do_page_fault(struct pt_regs *regs, const struct trap_desc *desc)
 {
 	unsigned long addr = read_cr2();
-	const char *hint = layout_region_hint(addr);
+	const char *hint;
+
+	if (do_user_addr_fault(regs, addr))
+		return;
+	hint = layout_region_hint(addr);
 	char access[96], overflow[64], who[96];
 
 	if (stack_guard_near(addr)) {
@@ -212,6 +241,9 @@ static void do_int3(struct pt_regs *regs, const struct trap_desc *desc)
 	trap_hook_t hook = READ_ONCE(int3_hook);
 	char sym[96];
 
+	if (user_mode(regs))
+		die(regs, desc);
+
 	snprint_symbol(sym, sizeof(sym), regs->eip - 1);
 	pr_info("%s (%s) at %08x %s: continuing\n", desc->name, desc->mnemonic,
 		regs->eip - 1, sym);
@@ -243,6 +275,8 @@ void do_trap(struct pt_regs *regs)
 		desc->handler(regs, desc);
 	} else if (regs->vector < IDT_STUB_VECTORS) {
 		do_irq(regs);
+	} else if (regs->vector == SYSCALL_VECTOR) {
+		do_syscall(regs);
 	} else if (regs->vector >= FIRST_SYSTEM_VECTOR && regs->vector < IDT_ENTRIES) {
 		do_system_vector(regs);
 	} else {

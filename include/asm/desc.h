@@ -15,6 +15,12 @@
  *                        task gate to it: arch/x86/doublefault.c)
  *   5          0x28      per-CPU data: base &percpu[cpu], byte granular,
  *                        loaded in %fs (asm/percpu.h)
+ *   6          0x33      user code: base 0, limit 4 GiB, 32-bit, ring 3
+ *   7          0x3b      user data: base 0, limit 4 GiB, 32-bit, ring 3
+ *
+ * User segments are flat like the kernel's: what keeps a process out of
+ * the kernel's quarter is the page tables (no _PAGE_USER above
+ * PAGE_OFFSET), not a segment limit.  The selectors carry RPL 3.
  */
 #ifndef ASM_DESC_H
 #define ASM_DESC_H
@@ -24,17 +30,22 @@
 #define GDT_ENTRY_TSS         3
 #define GDT_ENTRY_DOUBLEFAULT 4
 #define GDT_ENTRY_PERCPU      5
-#define GDT_ENTRIES           6
+#define GDT_ENTRY_USER_CS     6
+#define GDT_ENTRY_USER_DS     7
+#define GDT_ENTRIES           8
 
 #define __KERNEL_CS       (GDT_ENTRY_KERNEL_CS * 8u)
 #define __KERNEL_DS       (GDT_ENTRY_KERNEL_DS * 8u)
 #define __TSS             (GDT_ENTRY_TSS * 8u)
 #define __DOUBLEFAULT_TSS (GDT_ENTRY_DOUBLEFAULT * 8u)
 #define __KERNEL_PERCPU   (GDT_ENTRY_PERCPU * 8u)
+#define __USER_CS         (GDT_ENTRY_USER_CS * 8u + 3)
+#define __USER_DS         (GDT_ENTRY_USER_DS * 8u + 3)
 
 /* Vectors: 0..31 are the CPU's exceptions, the PICs sit right above. */
 #define NR_EXCEPTION_VECTORS 32
 #define IDT_ENTRIES          256
+#define SYSCALL_VECTOR       0x80	/* int $0x80: the system call gate, DPL 3 */
 
 #ifndef __ASSEMBLER__
 #include <hilo/compiler.h>
@@ -103,8 +114,18 @@ void doublefault_init_cpu(unsigned int cpu);
 /* Point the double-fault task at new page tables (after mm_init). */
 void doublefault_set_cr3(unsigned int cpu, unsigned long cr3);
 
+/*
+ * load_sp0 - the stack the CPU switches to on a trap from ring 3: the top
+ * of the next task's kernel stack, set at every switch on that CPU.
+ */
+static inline void load_sp0(unsigned int cpu, unsigned long sp0)
+{
+	cpu_tss[cpu].x86_tss.esp0 = sp0;
+}
+
 /* Byte 5 of a descriptor: present, ring 0, and the type. */
 #define DESC_P          (1u << 7)
+#define DESC_DPL3       (3u << 5)	/* reachable from ring 3 */
 #define DESC_S          (1u << 4)	/* code/data (not system) */
 #define DESC_CODE_READ  (DESC_P | DESC_S | 0xA)	/* execute/read */
 #define DESC_DATA_WRITE (DESC_P | DESC_S | 0x2)	/* read/write */

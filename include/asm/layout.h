@@ -13,9 +13,18 @@
  *              +---------------------------+  high_memory + 8 MiB
  *              | lowmem direct map         |  phys 0 .. max_low_pfn
  *   0xC0100000 |   kernel image            |  loaded at 1 MiB
- *   0xC0000000 +---------------------------+  PAGE_OFFSET
- *              | (user space: unused)      |
- *   0x00000000 +---------------------------+
+ *   0xC0000000 +---------------------------+  PAGE_OFFSET = TASK_SIZE
+ *              | user stack (grows down)   |  USER_STACK_SIZE
+ *              +---------------------------+
+ *              | mmap (anonymous), upward  |  from TASK_UNMAPPED_BASE
+ *   0x40000000 +---------------------------+
+ *              | brk heap, upward          |  right after the program
+ *              | program (ELF PT_LOADs)    |  0x08048000 by convention
+ *   0x00010000 +---------------------------+  USER_ADDR_MIN: below stays unmapped
+ *   0x00000000 +---------------------------+  (a NULL dereference faults)
+ *
+ * The user part, below TASK_SIZE, is each process's own (hilo/mm_user.h);
+ * the kernel part above is the same in every address space.
  */
 #ifndef ASM_LAYOUT_H
 #define ASM_LAYOUT_H
@@ -78,6 +87,13 @@
 #define FIXADDR_START   (FIXADDR_TOP - FIXADDR_SIZE + PAGE_SIZE)
 #define __fix_to_virt(i) (FIXADDR_TOP - ((unsigned long)(i) << PAGE_SHIFT))
 #define __virt_to_fix(v) ((FIXADDR_TOP - ((v) & PAGE_MASK)) >> PAGE_SHIFT)
+
+/* User space: the lower 3 GiB of every process (hilo/mm_user.h). */
+#define TASK_SIZE          PAGE_OFFSET
+#define USER_ADDR_MIN      0x00010000UL	/* nothing is ever mapped below */
+#define TASK_UNMAPPED_BASE 0x40000000UL	/* where mmap() starts looking */
+#define USER_STACK_SIZE    (1UL << 20)	/* the stack mapping, demand-zero */
+#define USER_STACK_TOP     TASK_SIZE
 
 /* The permanent kmap pool: exactly one page table, 2 MiB aligned. */
 #define LAST_PKMAP      512

@@ -56,6 +56,15 @@ extern u64 __supported_pte_mask;
 #define PAGE_KERNEL_LARGE (__PAGE_KERNEL | _PAGE_PSE)
 #define PAGE_KERNEL_NOCACHE (__PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT) /* device registers */
 #define _PAGE_TABLE       (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+/*
+ * User pages: never global (a CR3 reload must drop them), no-exec unless
+ * the mapping says PROT_EXEC (only with NX; without it every readable
+ * page is executable).  A page table of user space carries _PAGE_USER
+ * too: the CPU ANDs the bits of every level.
+ */
+#define PAGE_USER_RO      (_PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED)
+#define PAGE_USER_RW      (PAGE_USER_RO | _PAGE_RW | _PAGE_DIRTY)
+#define _PAGE_USER_TABLE  (_PAGE_TABLE | _PAGE_USER)
 
 static inline unsigned int pgd_index(unsigned long va) { return va >> PGDIR_SHIFT; }
 static inline unsigned int pmd_index(unsigned long va) { return (va >> PMD_SHIFT) & (PTRS_PER_PMD - 1); }
@@ -78,6 +87,8 @@ static inline bool pmd_present(pmd_t p) { return p.pmd & _PAGE_PRESENT; }
 static inline bool pmd_large(pmd_t p) { return p.pmd & _PAGE_PSE; }
 static inline bool pgd_present(pgd_t p) { return p.pgd & _PAGE_PRESENT; }
 static inline phys_addr_t pmd_phys(pmd_t p) { return p.pmd & PTE_PFN_MASK; }
+static inline u64 pmd_pfn(pmd_t p) { return (p.pmd & PTE_PFN_MASK) >> PAGE_SHIFT; }
+static inline bool pte_write(pte_t p) { return p.pte & _PAGE_RW; }
 static inline phys_addr_t pgd_phys(pgd_t p) { return p.pgd & PTE_PFN_MASK; }
 
 /* Write order for a 64-bit entry on a 32-bit CPU: see the top of the file. */

@@ -29,6 +29,21 @@ struct task_struct *switch_stack(unsigned long *prev_sp, unsigned long next_sp,
  */
 void ret_from_fork(void);
 
+/*
+ * ret_from_fork_user - where a forked child's first switch_stack()
+ * returns to: schedule_tail(prev), then back to user mode through the
+ * pt_regs right above (kernel/fork.c).
+ */
+void ret_from_fork_user(void);
+
+struct pt_regs;
+/*
+ * ret_to_user - leave the kernel through regs (task_pt_regs(current)),
+ * dropping everything below it on the stack: execve's way into a new
+ * program (kernel/exec.c).
+ */
+void __noreturn ret_to_user(struct pt_regs *regs);
+
 /* The C functions ret_from_fork calls (kernel/sched.c, kernel/kthread.c). */
 void schedule_tail(struct task_struct *prev);
 void __noreturn kthread_entry(void);

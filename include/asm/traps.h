@@ -70,6 +70,21 @@ void trap_init(void);
 void do_trap(struct pt_regs *regs);
 
 /*
+ * do_user_addr_fault - the page fault path for user addresses
+ * (arch/x86/fault.c): true when the fault was resolved or fixed up and
+ * the trapped code may resume; a user-mode fault it cannot resolve kills
+ * the process and does not return; false leaves it to the oops report.
+ * Called with interrupts off, returns with them off.
+ */
+bool do_user_addr_fault(struct pt_regs *regs, unsigned long addr);
+
+/*
+ * do_syscall - int $0x80 (kernel/syscall.c): eax = number, arguments in
+ * ebx, ecx, edx, esi, edi, ebp; the result goes back in eax.
+ */
+void do_syscall(struct pt_regs *regs);
+
+/*
  * The entry stubs (entry.asm): one per vector below IDT_STUB_VECTORS (the
  * exceptions and the PIC IRQs) and per system vector of the APIC
  * (FIRST_SYSTEM_VECTOR and up, asm/apic.h); 0 for the vectors between.

@@ -47,6 +47,13 @@ static inline void list_del_init(struct list_head *e)
 	INIT_LIST_HEAD(e);
 }
 
+/* Move e from its list to the end of head's. */
+static inline void list_move_tail(struct list_head *e, struct list_head *head)
+{
+	list_del_init(e);
+	list_add_tail(e, head);
+}
+
 static inline bool list_empty(const struct list_head *h)
 {
 	return h->next == h;

@@ -68,6 +68,10 @@
 /* Task kinds (->flags). */
 #define PF_IDLE     0x0002		/* a CPU's idle task */
 #define PF_KTHREAD  0x0020		/* made by kthread_create */
+#define PF_EXITING  0x0004		/* a process in do_exit() */
+
+struct mm_struct;
+struct user_output;
 
 /*
  * Each task's stack of kmap_local mappings (mm/highmem.c): idx counts
@@ -122,6 +126,19 @@ struct task_struct {
 	int exit_code;
 	bool stack_released;		/* dead and switched away: reapable */
 	bool waited;			/* kthread_wait() has claimed it */
+
+	/*
+	 * Processes (hilo/process.h).  mm: the user address space, NULL for
+	 * a kernel thread; switched with the task (switch_mm).  The family
+	 * links are guarded by tasklist_lock: a process's parent is who
+	 * wait4()s for it (orphans go to the reaper thread).
+	 */
+	struct mm_struct *mm;
+	struct task_struct *parent;
+	struct list_head children;	/* its children, by ->sibling */
+	struct list_head sibling;
+	bool zombie;			/* exited, its status not collected yet */
+	struct user_output *output;	/* a copy of its write()s, for tests */
 
 	struct list_head tasks;		/* task_list: every live task */
 } ____cacheline_aligned;

@@ -23,8 +23,15 @@
 #define WTERMSIG(s)     ((s) & 0x7F)
 #define WIFEXITED(s)    (WTERMSIG(s) == 0)
 #define WIFSIGNALED(s)  (WTERMSIG(s) != 0 && WTERMSIG(s) != 0x7F)
-/* The only signal hilo delivers: a process killed by a bad access. */
-#define SIGSEGV       11
+/*
+ * Signals are not delivered, only reported: a process that faults is
+ * killed, and its wait status names the signal Linux would have sent.
+ */
+#define SIGILL        4		/* invalid opcode */
+#define SIGTRAP       5		/* int3 */
+#define SIGFPE        8		/* divide error */
+#define SIGKILL       9		/* out of memory */
+#define SIGSEGV       11	/* a bad access: page fault, #GP */
 
 /* nanosleep(req, rem) */
 struct timespec {

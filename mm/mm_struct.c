@@ -1,0 +1,138 @@
+/*
+ * Address spaces: create, copy (fork), free (exit), switch (hilo/mm_user.h).
+ *
+ * An mm is one lowmem page: struct mm_struct with its PDPT inside (CR3
+ * needs it 32-byte aligned and below 4 GiB, which lowmem is), plus three
+ * lowmem page directories for user space made with it, since PAE reads
+ * the PDPT only when CR3 is loaded.  Entry 3 is the kernel's directory,
+ * so every kernel mapping made later shows in every mm at once.
+ */
+#include <asm/desc.h>
+#include <asm/processor.h>
+#include <hilo/cmdline.h>
+#include <hilo/mm_user.h>
+#include <hilo/mutex.h>
+#include <hilo/preempt.h>
+#include <hilo/printk.h>
+#include <hilo/sched.h>
+#include <hilo/string.h>
+#include <uapi/hilo/errno.h>
+
+#include "mm_internal.h"
+
+/* The PDPT entry of a page directory: PAE allows only P, PWT, PCD here. */
+#define PDPT_ENTRY(phys) ((u64)(phys) | _PAGE_PRESENT)
+
+/* mm_alloc - see hilo/mm_user.h. */
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = (struct mm_struct *)get_zeroed_page(GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	mutex_init(&mm->mmap_lock, "mmap_lock");
+	for (unsigned int i = 0; i < pgd_index(TASK_SIZE); i++) {
+		unsigned long pmd = get_zeroed_page(GFP_KERNEL);
+
+		if (!pmd) {
+			mm_free(mm);
+			return NULL;
+		}
+		account_pt_page(mm, virt_to_page((void *)pmd), 1);
+		mm->pdpt[i].pgd = PDPT_ENTRY(__pa(pmd));
+	}
+	mm->pdpt[pgd_index(PAGE_OFFSET)] = swapper_pg_dir[pgd_index(PAGE_OFFSET)];
+	return mm;
+}
+
+/* mm_free - see hilo/mm_user.h. */
+void mm_free(struct mm_struct *mm)
+{
+	if (read_cr3() == __pa(mm->pdpt))
+		panic("mm_free: mm %p is this CPU's address space (CR3 %#lx)", mm, read_cr3());
+	free_pgtables(mm);
+	for (unsigned int i = 0; i < pgd_index(TASK_SIZE); i++) {
+		void *pmd;
+
+		if (!pgd_present(mm->pdpt[i]))
+			continue;
+		pmd = __va((unsigned long)pgd_phys(mm->pdpt[i]));
+		account_pt_page(mm, virt_to_page(pmd), -1);
+		free_page((unsigned long)pmd);
+	}
+	free_page((unsigned long)mm);
+}
+
+/* dup_mm - see hilo/mm_user.h. */
+struct mm_struct *dup_mm(struct mm_struct *oldmm)
+{
+	struct mm_struct *mm = mm_alloc();
+	int err;
+
+	if (!mm)
+		return NULL;
+	mutex_lock(&oldmm->mmap_lock);
+	mm->nr_vmas = oldmm->nr_vmas;
+	memcpy(mm->vmas, oldmm->vmas, sizeof(mm->vmas));
+	mm->start_code = oldmm->start_code;
+	mm->end_code = oldmm->end_code;
+	mm->start_brk = oldmm->start_brk;
+	mm->brk = oldmm->brk;
+	mm->start_stack = oldmm->start_stack;
+	err = copy_page_range(mm, oldmm);
+	flush_tlb_user();	/* the parent's writable translations are stale */
+	mutex_unlock(&oldmm->mmap_lock);
+	if (err) {
+		mm_free(mm);
+		return NULL;
+	}
+	return mm;
+}
+
+/* switch_mm - see hilo/mm_user.h. */
+void switch_mm(struct mm_struct *next)
+{
+	unsigned long cr3 = next ? __pa(next->pdpt) : __pa(swapper_pg_dir);
+
+	if (read_cr3() != cr3)
+		write_cr3(cr3);
+}
+
+/* use_mm - see hilo/mm_user.h. */
+void use_mm(struct mm_struct *mm)
+{
+	struct task_struct *task = current;
+
+	if (task->mm)
+		panic("use_mm: task %s (pid %d) has an address space already",
+		      task->comm, task->pid);
+	preempt_disable();
+	task->mm = mm;
+	switch_mm(mm);
+	preempt_enable();
+}
+
+/* unuse_mm - see hilo/mm_user.h. */
+struct mm_struct *unuse_mm(void)
+{
+	struct task_struct *task = current;
+	struct mm_struct *mm = task->mm;
+
+	preempt_disable();
+	task->mm = NULL;
+	switch_mm(NULL);
+	preempt_enable();
+	return mm;
+}
+
+/*
+ * user_mm_init - `nohighpte` on the command line keeps PTE pages in
+ * lowmem (Linux's userpte=nohigh).  Boot.
+ */
+void user_mm_init(void)
+{
+	highpte = !cmdline_has("nohighpte");
+	pr_info("user memory: %s, user pages from highmem\n",
+		highpte ? "PTE pages from highmem (HIGHPTE)" :
+			  "PTE pages from lowmem (nohighpte)");
+}
