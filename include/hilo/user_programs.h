@@ -1,6 +1,6 @@
 /*
  * The user programs linked into the kernel image: the ELF files of
- * user/*.c, built by the Makefile and embedded by tools/user-programs
+ * user/NAME.c, built by the Makefile and embedded by tools/user-programs
  * ($(BUILD)/user/programs.asm).  execve() finds a program here by name.
  */
 #ifndef HILO_USER_PROGRAMS_H
