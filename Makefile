@@ -209,7 +209,7 @@ KHOST_page_alloc := mm/page_alloc.c tests/host/page_alloc_host.c tests/host/page
 KHOST_elf        := kernel/elf.c tests/host/elf_check.h $(wildcard include/uapi/hilo/*.h)
 KHOST_UNITS  := memmap cmdline vsprintf page_alloc elf
 HOST_TESTS   := $(BUILD)/host/smp_config_test $(patsubst %,$(BUILD)/host/%_test,$(KHOST_UNITS))
-FUZZERS      := madt mptable memmap cmdline vsprintf page_alloc
+FUZZERS      := madt mptable memmap cmdline vsprintf page_alloc elf
 
 $(BUILD)/host/smp_config_test: tests/host/smp_config_test.c $(HOST_DEPS) | $(BUILD)/.deps
 	$(call quiet,HOSTCC,$@)
