@@ -373,7 +373,7 @@ help:
 	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run host-test, then the whole test matrix (tests/matrix)'
-	@echo '  host-test host unit tests (clang, ASan, UBSan): firmware tables, memmap, cmdline, vsprintf, buddy allocator'
+	@echo '  host-test host unit tests (clang, ASan, UBSan): firmware tables, memmap, cmdline, vsprintf, buddy allocator, ELF parser'
 	@echo '  fuzz     run each libFuzzer target ($(FUZZERS)) for FUZZ_S seconds (default 30)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
 	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'
