@@ -10,7 +10,8 @@
     cpuarg    the `cpu N` argument: select that CPU's vCPU
     regions   names of the kernel's virtual regions
     procs     processes: tasks with an mm, their PDPT, VMAs, zones of frames
-    pgtable   hilo-walk: the PAE page tables, one address or every mapping
+    pgtable   hilo-walk: the PAE page tables, one address, a process's pages,
+              or every mapping of a range
     mappings  hilo-mappings: a range dump, merged into named runs
     page      hilo-page: a page frame and its conversions
     pkmap     hilo-pkmap: the kmap pool and its invariants
