@@ -188,13 +188,13 @@ address the header names its VMA, and the walk ends with the zone of the
 page and of the PTE page that maps it, and whether they lie above 4 GiB
 (PTE pages come from highmem, read here through QEMU's monitor):
 
-  (gdb) hilo-walk 0x401fc000 pid 2
-  va 0x401fc000: user space: vma 0x401fc000-0x40204000 rw-  cr3 0x337f4000 (pid 2 (gdbp/parent))
-    PDPT[1]    @0x337f4008  0x00000000337f6001  P
-    PD[0]      @0x337f6000  0x00000000bffc2067  P RW US A D
-    PT[508]    @0xbffc2fe0  0x80000000bffc6025  P US A NX
-    => phys 0xbffc6000 (pfn 0xbffc6, 4 KiB page, HighMem)
-    PTE page 0xbffc2000 (pfn 0xbffc2, HighMem)
+  (gdb) hilo-walk 0x401fd000 pid 4
+  va 0x401fd000: user space: vma 0x401fc000-0x40204000 rw-  cr3 0x337e2000 (pid 4 (gdbp/child))
+    PDPT[1]    @0x0337e2008  0x00000000337e4001  P
+    PD[0]      @0x0337e4000  0x000000043fc01067  P RW US A D
+    PT[509]    @0x43fc01fe8  0x80000000bffc4065  P US A D NX
+    => phys 0xbffc4000 (pfn 0xbffc4, 4 KiB page, HighMem)
+    PTE page 0x43fc01000 (pfn 0x43fc01, HighMem, above 4 GiB)
 
 Without VADDR, `hilo-walk pid N` lists every present page of the process,
 VMA by VMA: the PTE, frame and zone, the page's reference count (2 or
@@ -285,25 +285,28 @@ def show_walk(va, tables, cpu):
     """Print the walk of one address (tables None: a CPU's CR3)."""
     lay = layout()
     user = va < lay.PAGE_OFFSET
-    if tables is not None and tables.mm is not None and user:
-        vma = procs.vma_of(procs.vmas(tables.mm), va)
-        region = ("user space: " + (f"vma {vma[0]:#010x}-{vma[1]:#010x} "
-                                    f"{procs.vm_flags_text(vma[2])}" if vma else "no vma"))
-    else:
-        region = Regions().name(va)
     zones = procs.Zones() if user else None
     if zones is not None and not zones.ready:
         zones = None            # before zones_init: no zone to name
+    regions = Regions()
     if tables is None:
         with cpuarg.selected(cpu):
             w = walk(va)
             note = cpu_note()
         owner = procs.owner_of_pdpt(w.pdpt) if user else None
+        mm = owner["mm"] if owner is not None else None
         if owner is not None:
             note += f", mm of {kernel.task_label(owner)}"
     else:
         w = walk(va, tables.pdpt)
+        mm = tables.mm
         note = f" ({tables.label()})"
+    if mm is not None and user:
+        vma = procs.vma_of(procs.vmas(mm), va)
+        region = ("user space: " + (f"vma {vma[0]:#010x}-{vma[1]:#010x} "
+                                    f"{procs.vm_flags_text(vma[2])}" if vma else "no vma"))
+    else:
+        region = regions.name(va)
     gap = " " if len(region) < 40 else "  "
     gdb.write(f"va {va:#010x}: {region:<40}{gap}cr3 {w.pdpt:#010x}{note}\n")
     width = entry_address_width(w)
