@@ -26,6 +26,13 @@ struct hilo_pageinfo;
 /* highpte - PTE pages come from highmem (not `nohighpte`).  Set at boot. */
 extern bool highpte;
 
+/*
+ * pt_above_4g - a page table may sit above 4 GiB: the CPU walks it
+ * (arch/x86/walk_probe.c).  When false, PTE pages come from highmem below
+ * 4 GiB.  Set at boot.
+ */
+extern bool pt_above_4g;
+
 /* user_mm_init - read `nohighpte` and say where page tables come from.  Boot. */
 void user_mm_init(void);
 

@@ -112,6 +112,14 @@ KTEST(uaccess, copy_to_user_fills_a_demand_zero_highmem_page)
 		EXPECT_TRUE(t, PageHighMem(page));
 		EXPECT_EQ(t, PageHighMem(pfn_to_page(pt_pfn)), highpte);
 	}
+	/* Above 4 GiB exactly when the CPU can walk it there (and RAM is there). */
+	if (highpte && max_pfn > PFN_4G)
+		EXPECT_EQ(t, pt_pfn >= PFN_4G, pt_above_4g);
+	else
+		EXPECT_LT(t, pt_pfn, PFN_4G);
+	ktest_log(t, "PTE page at pfn %#llx (%s), user page at pfn %#lx",
+		  pt_pfn, pt_above_4g ? "the CPU walks tables above 4 GiB" : "below 4 GiB",
+		  page_to_pfn(page));
 	map = kmap_local_page(page);	/* the same bytes through the kernel's own map */
 	EXPECT_MEMEQ(t, map, buf, PAGE_SIZE);
 	kunmap_local(map);
