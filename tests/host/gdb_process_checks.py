@@ -21,14 +21,22 @@ records, read here without hilo's code:
     against the patterns the scenario wrote (word at va = va ^ XOR, the
     XORs from the scenario's struct).
 
+Then the kernel runs the program user/sleep.c, stopped in its first
+nanosleep (sys_nanosleep): hilo-ps and the listing again, and every page
+of its read-only segments, walked by hilo-walk pid and read by the
+monitor, against the ELF file linked into the kernel (user_programs[]).
+
 With RAM above 4 GiB (the gdb-process-16G line) the scenario makes the
-child's PTE pages come from there, and a check requires it.
+child's PTE pages come from there, and a check requires it; the parent's
+stay below 4 GiB where the boot's walk probe found that the CPU does not
+walk tables above (QEMU's i386 emulator, which the GDB test needs).
 
 The results go to $GDBTEST_RESULTS as JSON: [[case, [failures], reached]].
 """
 
 import os
 import re
+import struct
 import sys
 import traceback
 
@@ -57,6 +65,7 @@ CASES = (
     "walk_cr3_and_cpu_match_pid",
     "walk_refuses_non_processes",
     "pte_pages_where_expected",
+    "real_program_pages_match_its_elf",
 )
 R = common.start(CASES)
 
@@ -213,9 +222,10 @@ def check_early():
                  f"start_kernel: {command}: {err!r}")
 
 
-def check_ps(s, procs_):
-    """hilo-ps's rows against the tasks, their mms and the running CPU's CR3."""
-    case = "ps_lists_the_processes"
+def check_ps(procs_, zombie=None, case="ps_lists_the_processes",
+             counts="ps_counts_match_each_mm"):
+    """hilo-ps's rows against the tasks, their mms and the running CPU's CR3;
+    the line of the zombie; the totals."""
     out = run(case, "hilo-ps") or ""
     rows = {int(m[1]): m for m in PS_ROW_RE.findall(out)}
     want = [t for t in all_tasks() if int(t["mm"]) or bool(t["zombie"])]
@@ -232,12 +242,12 @@ def check_ps(s, procs_):
             continue
         mark, _, comm, state, ppid, cpu, mm_text, cr3_text, nvmas, rss, pt = row
         mm = t["mm"]
-        zombie = bool(t["zombie"])
+        is_zombie = bool(t["zombie"])
         parent = t["parent"]
         expected = {
             "running mark": (mark == "*", int(t) == running),
             "name": (comm, t["comm"].string()),
-            "state": (state, "zombie" if zombie else states.get(pid)),
+            "state": (state, "zombie" if is_zombie else states.get(pid)),
             "parent": (ppid, str(int(parent["pid"])) if int(parent) else "-"),
             "cpu": (int(cpu), int(t["cpu"])),
             "mm": (mm_text, f"{int(mm):#010x}" if int(mm) else "-"),
@@ -251,22 +261,21 @@ def check_ps(s, procs_):
             R.expect(case, cr3_text == f"{cr3:#010x}", f"hilo-ps: the running {label(t)}'s "
                                                        f"cr3 {cr3_text}, $cr3 is {cr3:#x}")
         if not int(mm):
-            R.expect(case, zombie and (rss, pt) == ("-", "-"),
+            R.expect(case, is_zombie and (rss, pt) == ("-", "-"),
                      f"hilo-ps: {label(t)} without mm: {row}")
             continue
-        counts = "ps_counts_match_each_mm"
         plain = tuple("/".join(map(str, by_zone(mm[f]))) for f in ("rss", "pt_pages"))
         R.expect(counts, (rss, pt) == plain, f"hilo-ps: {label(t)}'s rss/pt {rss} {pt}, "
                                              f"mm->rss[]/pt_pages[] {plain}")
         found = procs_[pid].counts()
         R.expect(counts, plain == tuple("/".join(map(str, c)) for c in found),
                  f"{label(t)}: mm->rss[]/pt_pages[] {plain}, its tables hold {found}")
-    z = s["zombie"]
-    R.expect(case, f"zombie {label(z)}: exit status {int(z['exit_code']):#x}, not collected "
-                   f"by its parent {label(z['parent'])}" in out,
-             f"hilo-ps does not report the zombie {label(z)}:\n{out}")
-    check_totals(out, want)
-    check_ps_all()
+    if zombie is not None:
+        z = zombie
+        R.expect(case, f"zombie {label(z)}: exit status {int(z['exit_code']):#x}, not "
+                       f"collected by its parent {label(z['parent'])}" in out,
+                 f"hilo-ps does not report the zombie {label(z)}:\n{out}")
+    return out, want
 
 
 def check_totals(out, processes):
@@ -403,10 +412,9 @@ def check_walks(s, procs_, tasks):
                          f"pid {pid}: code page {i} at {phys:#x} is not zero")
 
 
-def check_listing(t, tables):
+def check_listing(t, tables, case="walk_pid_lists_present_pages"):
     """hilo-walk pid N: the present pages and VMAs, against the monitor's
     walk, mm->vmas[] and mem_map[]._refcount; the closing check says ok."""
-    case = "walk_pid_lists_present_pages"
     pid = int(t["pid"])
     mm = t["mm"]
     out = run(case, f"hilo-walk pid {pid} limit 1000") or ""
@@ -549,6 +557,83 @@ def check_pte_pages(s, procs_, tasks):
     else:
         R.expect(case, not any(pt >= GIB4 for t in procs_.values() for pt in t.pt_pages),
                  "a PTE page above 4 GiB with RAM below")
+    parent_tables = procs_[int(parent["pid"])].pt_pages
+    if not bool(value("pt_above_4g")):     # the CPU walks the parent's: below 4 GiB
+        R.expect(case, all(pt < GIB4 for pt in parent_tables),
+                 f"pt_above_4g is false (the walk probe), but the parent's PTE pages are "
+                 f"{[hex(p) for p in parent_tables]}")
+
+
+# ---- a real program: user/sleep.c in its first nanosleep
+
+PT_LOAD, PF_X, PF_W = 1, 1, 2
+
+
+def program_image(name):
+    """The ELF file of the user program name, from user_programs[] (the
+    copy linked into the kernel)."""
+    for i in range(int(value("nr_user_programs"))):
+        prog = value("user_programs")[i]
+        if prog["name"].string() == name:
+            start, end = int(prog["start"]), int(prog["end"])
+            return bytes(gdb.selected_inferior().read_memory(start, end - start))
+    raise gdb.error(f"no user program {name!r} in user_programs[]")
+
+
+def load_segments(image):
+    """[(vaddr, offset, filesz, memsz, flags)] of the PT_LOAD headers."""
+    phoff, = struct.unpack_from("<I", image, 0x1C)
+    phentsize, phnum = struct.unpack_from("<HH", image, 0x2A)
+    found = []
+    for i in range(phnum):
+        p_type, offset, vaddr, _, filesz, memsz, flags, _ = \
+            struct.unpack_from("<8I", image, phoff + i * phentsize)
+        if p_type == PT_LOAD:
+            found.append((vaddr, offset, filesz, memsz, flags))
+    return found
+
+
+def at_sys_nanosleep():
+    """The running task is the program: hilo-ps lists it as running with the
+    CPU's CR3; its listing matches its tables; every page of its read-only
+    segments (code, rodata), walked by hilo-walk pid and read by the monitor
+    at the frame, holds the bytes of the ELF file, with the segment's rights
+    in the PTE."""
+    case = "real_program_pages_match_its_elf"
+    task = value("((struct percpu *)$fs_base)->current_task")
+    if not R.expect(case, task["comm"].string() == "sleep" and int(task["mm"]),
+                    f"sys_nanosleep was entered by {label(task)}, not the program sleep"):
+        return
+    pid = int(task["pid"])
+    tables = Tables(pdpt_phys(task["mm"]))
+    procs_ = {int(t["pid"]): Tables(pdpt_phys(t["mm"])) for t in all_tasks() if int(t["mm"])}
+    check_ps(procs_, None, case, case)
+    check_listing(task, tables, case)
+    lay = layout()
+    image = program_image("sleep")
+    nx_works = bool(int(value("__supported_pte_mask")) & lay._PAGE_NX)
+    checked = 0
+    for vaddr, offset, filesz, memsz, flags in load_segments(image):
+        if flags & PF_W:
+            continue                    # data: the program has written it since
+        for page in range(vaddr & ~(lay.PAGE_SIZE - 1), vaddr + memsz, lay.PAGE_SIZE):
+            want = bytearray(lay.PAGE_SIZE)
+            lo, hi = max(page, vaddr), min(page + lay.PAGE_SIZE, vaddr + filesz)
+            if lo < hi:
+                want[lo - page:hi - page] = image[offset + lo - vaddr:offset + hi - vaddr]
+            out = run(case, f"hilo-walk {page:#x} pid {pid}") or ""
+            phys = PHYS_RE.search(out)
+            if not R.expect(case, phys, f"sleep's {page:#x} is not mapped:\n{out}"):
+                continue
+            got = struct.pack("<1024I", *monitor_words(int(phys[1], 16), 1024))
+            R.expect(case, got == bytes(want), f"sleep's page {page:#x} at physical "
+                                               f"{phys[1]} differs from its ELF file")
+            pte = tables.pages.get(page, (0, 0))[0]
+            nx = bool(pte & lay._PAGE_NX) if nx_works else not flags & PF_X
+            R.expect(case, pte and not pte & lay._PAGE_RW and nx == (not flags & PF_X),
+                     f"sleep's {page:#x}: PTE {pte:#x} for segment flags {flags:#x}")
+            checked += 1
+    R.expect(case, checked, "the program has no read-only segment to compare")
 
 
 def at_processes_ready():
@@ -563,7 +648,12 @@ def at_processes_ready():
                  f"no task {name} at {STOP} (tasks: {sorted(tasks)})")
     if not all(n in tasks for n in ("gdbp/parent", "gdbp/child", "gdbp/zombie")):
         return
-    steps = (lambda: check_ps(s, procs_),
+    def ps():
+        out, processes = check_ps(procs_, s["zombie"])
+        check_totals(out, processes)
+        check_ps_all()
+
+    steps = (ps,
              lambda: check_walks(s, procs_, tasks),
              lambda: [check_listing(tasks[n], procs_[int(tasks[n]["pid"])])
                       for n in ("gdbp/parent", "gdbp/child")],
@@ -591,6 +681,17 @@ def main():
             return
         bp.delete()
         at_processes_ready()
+        bp = gdb.Breakpoint("sys_nanosleep", internal=True)
+        gdb.execute("continue", to_string=True)
+        frame = gdb.selected_frame()
+        if R.expect("real_program_pages_match_its_elf", frame.name() == "sys_nanosleep",
+                    f"the kernel stopped in {frame.name()}, not sys_nanosleep"):
+            bp.delete()
+            try:
+                at_sys_nanosleep()
+            except (gdb.error, ValueError, KeyError, IndexError, TypeError, struct.error) as e:
+                R.expect("real_program_pages_match_its_elf", False,
+                         f"{type(e).__name__}: {e}: {traceback.format_exc()}")
         gdb.execute("continue", to_string=True)
     except gdb.error as e:
         if "Remote connection closed" not in str(e) and "not being run" not in str(e):

@@ -8,9 +8,9 @@ selects: tests/host/gdb_checks.py for gdbscenario.local_and_pool, which
 stop the kernel in kmap_local_page, kunmap_local, flush_all_zero_pkmaps and
 kmap_local_sched_in and compare what the hilo-* commands print with what
 the kernel recorded, hilo-cpus with percpu[]; tests/host/gdb_process_checks.py
-for gdbscenario.process, which stops in gdbs_processes_ready and checks
-hilo-ps and hilo-walk pid/cr3 against each mm and its tables read
-physically.
+for gdbscenario.process, which stops in gdbs_processes_ready and in a
+real program's sys_nanosleep and checks hilo-ps and hilo-walk pid/cr3
+against each mm and its tables read physically.
 Then writes the outcome as KTAP to $LOG, where tests/host/runner.py reads
 it like a boot's:
 

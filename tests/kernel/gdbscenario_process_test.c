@@ -27,6 +27,10 @@
  * children and exits, the test task collects it, and every page must be
  * back.
  *
+ * Then a real program: user/sleep.c in a process of its own (user_spawn),
+ * which GDB stops in its first system call nanosleep (sys_nanosleep), to
+ * compare its code pages with the program's ELF file.
+ *
  * A word at user address va holds va ^ GDBP_PARENT_XOR as the parent first
  * wrote it, va ^ GDBP_FORKED_XOR in the parent's data page 1 after the fork,
  * va ^ GDBP_CHILD_XOR in the child's data page 7.
@@ -34,14 +38,19 @@
  * Above 4 GiB.  When highmem reaches above 4 GiB (16 GiB of RAM), the
  * parent, once its own tables are built, takes every free highmem block
  * below 4 GiB and holds it to the end (the buddy allocator would otherwise
- * hand out the top of the RAM below 4 GiB first): the child's PTE pages,
- * its page 7 and the parent's copy of page 1 come from above 4 GiB, where
- * GDB cannot read through the gdbstub (tools/gdb/hilo_gdb/target.py).  The
- * child's tables are only ever walked by the kernel (pte_offset_map), never
- * by the CPU: QEMU 7.2's qemu-system-i386 cuts the address of a page table
- * that a page-directory entry points to at 32 bits, so a CPU walk through a
- * PTE page above 4 GiB finds the wrong table (qemu-system-x86_64 walks it
- * right).  The parent's tables, which the CPU walks, stay below 4 GiB.
+ * hand out the top of the RAM below 4 GiB first): the child's page 7 and
+ * the parent's copy of page 1 come from above 4 GiB, where GDB cannot read
+ * through the gdbstub (tools/gdb/hilo_gdb/target.py).  The child's PTE
+ * pages come from above 4 GiB too: while the parent builds the child's mm
+ * it sets pt_above_4g, as the boot's walk probe does on a CPU that walks
+ * tables there (hardware, qemu-system-x86_64).  Under qemu-system-i386,
+ * whose CPU does not (arch/x86/walk_probe.c), that is safe only because no
+ * CPU ever walks the child's tables: the child never touches user memory,
+ * the kernel reaches them through pte_offset_map.  GDB, which cannot debug
+ * this i386 kernel through qemu-system-x86_64's gdbstub (its registers are
+ * the 64-bit set), needs the i386 emulator, so this is how a GDB session
+ * gets PTE pages above 4 GiB to read.  The parent's tables stay where the
+ * kernel puts them.
  */
 #include <asm/uaccess.h>
 #include <hilo/highmem.h>
@@ -339,18 +348,23 @@ static void gdbp_build(struct gdbp_scenario *s, struct mm_struct *mm)
 static struct gdbp_hold gdbp_held;
 
 /*
- * gdbp_fork - the child's mm: dup_mm(), then the parent's copy-on-write
+ * gdbp_fork - the child's mm: dup_mm() (its PTE pages above 4 GiB when
+ * highmem is held, see "Above 4 GiB"), then the parent's copy-on-write
  * write of data page 1, then the child's own page 7 installed.  With highmem
  * held below 4 GiB, all of the new pages come from above.
  */
 static void gdbp_fork(struct gdbp_scenario *s, struct mm_struct *mm)
 {
 	unsigned long va = GDBP_DATA + GDBP_CHILD_PAGE * PAGE_SIZE;
+	bool walks_above = pt_above_4g;
 	struct page *page, *old, *copy;
 	u64 pt_pfn;
 	u32 *map;
 
+	if (s->hold_pages)
+		pt_above_4g = true;	/* for the child's tables only */
 	s->mm[1] = dup_mm(mm);
+	pt_above_4g = walks_above;
 	GDBP_CHECK(s, parent, s->mm[1]);
 	if (!s->mm[1])
 		return;
@@ -461,10 +475,17 @@ static int gdbp_parent_fn(void *arg)
 
 KTEST_MANUAL(gdbscenario, process)
 {
+	static const char *const sleep_argv[] = { "sleep", NULL };
+	static struct user_output sleep_out;
 	static struct gdbp_scenario s;
-	unsigned long free_before = nr_free_pages(), kpt_before = kernel_pt_pages;
+	unsigned long free_before, kpt_before;
 	struct vm_counters before, after;
 	int status = -1, pid;
+
+	/* user_spawn's reaper stays for good: start it before counting pages. */
+	ASSERT_EQ(t, start_reaper(), 0);
+	free_before = nr_free_pages();
+	kpt_before = kernel_pt_pages;
 
 	s = (struct gdbp_scenario){ .data = GDBP_DATA, .heap = GDBP_HEAP,
 				    .stack_top = USER_STACK_TOP, .parent_xor = GDBP_PARENT_XOR,
@@ -495,6 +516,18 @@ KTEST_MANUAL(gdbscenario, process)
 			EXPECT_GE(t, s.child_pt_pfn, GDBP_PFN_4G);
 	}
 	release_highmem(&gdbp_held);
+
+	/* A real program, stopped by GDB in sys_nanosleep. */
+	spin_lock_init(&sleep_out.lock);
+	pid = user_spawn(sleep_argv[0], sleep_argv, &sleep_out);
+	EXPECT_GT(t, pid, 0);
+	if (pid > 0) {
+		EXPECT_EQ(t, kernel_wait4(pid, &status, 0), pid);
+		user_output_wait(&sleep_out);
+		EXPECT_EQ(t, status, 0);
+		if (status)
+			ktest_log(t, "sleep: %.*s", (int)sleep_out.len, sleep_out.buf);
+	}
 
 	/* Everything the processes held is back. */
 	read_vm_counters(&after);
