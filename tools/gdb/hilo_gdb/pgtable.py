@@ -188,10 +188,10 @@ address the header names its VMA, and the walk ends with the zone of the
 page and of the PTE page that maps it, and whether they lie above 4 GiB
 (PTE pages come from highmem, read here through QEMU's monitor):
 
-  (gdb) hilo-walk 0x401fd000 pid 4
-  va 0x401fd000: user space: vma 0x401fc000-0x40204000 rw-  cr3 0x337e2000 (pid 4 (gdbp/child))
-    PDPT[1]    @0x0337e2008  0x00000000337e4001  P
-    PD[0]      @0x0337e4000  0x000000043fc01067  P RW US A D
+  (gdb) hilo-walk 0x401fd000 pid 5
+  va 0x401fd000: user space: vma 0x401fc000-0x40204000 rw-  cr3 0x337e4000 (pid 5 (gdbp/child))
+    PDPT[1]    @0x0337e4008  0x00000000337e6001  P
+    PD[0]      @0x0337e6000  0x000000043fc01067  P RW US A D
     PT[509]    @0x43fc01fe8  0x80000000bffc4065  P US A D NX
     => phys 0xbffc4000 (pfn 0xbffc4, 4 KiB page, HighMem)
     PTE page 0x43fc01000 (pfn 0x43fc01, HighMem, above 4 GiB)

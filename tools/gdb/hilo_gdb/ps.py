@@ -24,11 +24,11 @@ kernel's totals.
 
   (gdb) hilo-ps
       PID NAME            STATE     PPID  CPU  MM          CR3         VMAS  RSS        PAGE TABLES
-  *     2 gdbp/parent     running      0    0  0xf37f4000  0x337f4000     4  0/0/10     0/3/4
-        3 gdbp/zombie     zombie       2    0  -           -              -  -          -
-        4 gdbp/child      sleeping     2    0  0xf37e2000  0x337e2000     4  0/0/11     0/3/4
-  3 processes (1 zombie) of 5 tasks (hilo-ps -a lists them all)
-  zombie 3 (gdbp/zombie): exit status 0x300, not collected by its parent 2 (gdbp/parent)
+  *     3 gdbp/parent     running      0    0  0xf37f6000  0x337f6000     4  0/0/10     0/3/4
+        4 gdbp/zombie     zombie       3    0  -           -              -  -          -
+        5 gdbp/child      sleeping     3    0  0xf37e4000  0x337e4000     4  0/0/11     0/3/4
+  3 processes (1 zombie) of 6 tasks (hilo-ps -a lists them all)
+  zombie 4 (gdbp/zombie): exit status 0x300, not collected by its parent 3 (gdbp/parent)
   by zone (DMA/Normal/HighMem): user pages 0/0/21, page tables 0/6/8 = vm_counters: ok
 
 `hilo-walk pid N` lists a process's pages; `hilo-walk VADDR pid N` walks
