@@ -379,6 +379,18 @@ pte_t follow_pte(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn)
 	return val;
 }
 
+/* follow_page - see hilo/mm_user.h. */
+struct page *follow_page(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn)
+{
+	pte_t pte;
+
+	*pt_pfn = 0;
+	mutex_lock(&mm->mmap_lock);
+	pte = follow_pte(mm, addr, pt_pfn);
+	mutex_unlock(&mm->mmap_lock);
+	return pte_present(pte) ? pfn_to_page(pte_pfn(pte)) : NULL;
+}
+
 /* mm_pageinfo - see hilo/mm_user.h. */
 void mm_pageinfo(struct mm_struct *mm, unsigned long addr, struct hilo_pageinfo *info)
 {

@@ -140,8 +140,18 @@ int install_user_page(struct mm_struct *mm, unsigned long addr, struct page *pag
  */
 void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
-/* follow_pte - the entry of addr (0 when no page table covers it).  mmap_lock held. */
+/*
+ * follow_pte - the entry of addr (0 when no page table covers it) and, if
+ * one does, its PTE page's pfn in *pt_pfn.  mmap_lock held.
+ */
 pte_t follow_pte(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn);
+
+/*
+ * follow_page - the page mapped at addr in mm, or NULL; *pt_pfn as
+ * follow_pte's (0 when no page table covers addr).  Takes mmap_lock: for
+ * tests and reports that look at another task's mm.
+ */
+struct page *follow_page(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn);
 
 /* mm_pageinfo - fill info for addr of mm (sys_hilo_pageinfo).  Takes mmap_lock. */
 void mm_pageinfo(struct mm_struct *mm, unsigned long addr, struct hilo_pageinfo *info);

@@ -220,18 +220,6 @@ static bool page_pattern_ok(struct page *page, unsigned long va, u32 xor)
 	return ok;
 }
 
-/* The page mapped at addr in mm (NULL if none); its PTE page's pfn. */
-static struct page *page_at(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn)
-{
-	pte_t pte;
-
-	mutex_lock(&mm->mmap_lock);
-	*pt_pfn = 0;
-	pte = follow_pte(mm, addr, pt_pfn);
-	mutex_unlock(&mm->mmap_lock);
-	return pte_present(pte) ? pfn_to_page(pte_pfn(pte)) : NULL;
-}
-
 static unsigned long sum(const unsigned long *by_zone)
 {
 	unsigned long n = 0;
@@ -368,11 +356,11 @@ static void gdbp_fork(struct gdbp_scenario *s, struct mm_struct *mm)
 	GDBP_CHECK(s, parent, s->mm[1]);
 	if (!s->mm[1])
 		return;
-	old = page_at(mm, GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE, &pt_pfn);
+	old = follow_page(mm, GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE, &pt_pfn);
 	GDBP_CHECK(s, parent, old && page_count(old) == 2);
 	GDBP_CHECK(s, parent, !write_pattern(GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE,
 					     s->forked_xor));
-	copy = page_at(mm, GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE, &pt_pfn);
+	copy = follow_page(mm, GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE, &pt_pfn);
 	GDBP_CHECK(s, parent, copy && copy != old && page_count(old) == 1);
 	s->copy_pfn = copy ? page_to_pfn(copy) : 0;
 
@@ -388,7 +376,7 @@ static void gdbp_fork(struct gdbp_scenario *s, struct mm_struct *mm)
 	GDBP_CHECK(s, parent, !install_user_page(s->mm[1], va, page, PAGE_USER_RW | _PAGE_NX));
 	mutex_unlock(&s->mm[1]->mmap_lock);
 	s->child_pfn = page_to_pfn(page);
-	GDBP_CHECK(s, parent, page_at(s->mm[1], va, &s->child_pt_pfn) == page);
+	GDBP_CHECK(s, parent, follow_page(s->mm[1], va, &s->child_pt_pfn) == page);
 }
 
 /* Check every page of both mms the scenario wrote, through kmap_local. */
@@ -402,15 +390,15 @@ static void gdbp_check_pages(struct gdbp_scenario *s)
 
 		if (!(GDBP_PARENT_DATA & (1u << i)))
 			continue;
-		GDBP_CHECK(s, parent, page_pattern_ok(page_at(s->mm[0], va, &pt_pfn), va, mine));
-		GDBP_CHECK(s, parent, page_pattern_ok(page_at(s->mm[1], va, &pt_pfn), va,
+		GDBP_CHECK(s, parent, page_pattern_ok(follow_page(s->mm[0], va, &pt_pfn), va, mine));
+		GDBP_CHECK(s, parent, page_pattern_ok(follow_page(s->mm[1], va, &pt_pfn), va,
 						      s->parent_xor));
 	}
-	GDBP_CHECK(s, parent, page_pattern_ok(page_at(s->mm[1], GDBP_DATA + GDBP_CHILD_PAGE *
+	GDBP_CHECK(s, parent, page_pattern_ok(follow_page(s->mm[1], GDBP_DATA + GDBP_CHILD_PAGE *
 						       PAGE_SIZE, &pt_pfn),
 					      GDBP_DATA + GDBP_CHILD_PAGE * PAGE_SIZE,
 					      s->child_xor));
-	GDBP_CHECK(s, parent, !page_at(s->mm[0], GDBP_DATA + GDBP_CHILD_PAGE * PAGE_SIZE,
+	GDBP_CHECK(s, parent, !follow_page(s->mm[0], GDBP_DATA + GDBP_CHILD_PAGE * PAGE_SIZE,
 				       &pt_pfn));
 }
 
