@@ -9,6 +9,7 @@
  * are proved to leave the section's own map intact, on the same CPU,
  * across a preemption in the middle of the fault.
  */
+#include <asm/processor.h>
 #include <asm/uaccess.h>
 #include <hilo/highmem-internal.h>
 #include <hilo/kthread.h>
@@ -319,5 +320,49 @@ out:
 		__free_page(r.page);
 	if (hp)
 		__free_page(hp);
+	ua_teardown(t, &e);
+}
+
+/* ---- the switch loads each task's page tables ---- */
+
+static volatile unsigned long other_cr3;
+
+static int record_cr3(void *arg)
+{
+	other_cr3 = read_cr3();
+	return 0;
+}
+
+/*
+ * A task with an mm runs on its PDPT; a kernel thread switched in on the
+ * same CPU runs on the kernel's; back again, the task's CR3 is reloaded.
+ * The kernel's own mappings are global (with PGE), so the reloads keep them.
+ */
+KTEST(uaccess, switch_loads_each_tasks_page_tables)
+{
+	struct ua_env e = { 0 };
+	struct task_struct *k;
+	enum pg_level level;
+	pte_t *text;
+
+	if (!ua_setup(t, &e))
+		goto out;
+	EXPECT_EQ(t, read_cr3(), __pa(e.mm->pdpt));
+	other_cr3 = 0;
+	k = kthread_create(record_cr3, NULL, "ua-cr3");
+	if (!k) {
+		KTEST_FAIL(t, "kthread_create failed");
+		goto out;
+	}
+	kthread_bind(k, smp_processor_id());
+	kthread_start(k);
+	EXPECT_EQ(t, kthread_wait(k), 0);	/* sleeps: k runs on this CPU meanwhile */
+	EXPECT_EQ(t, other_cr3, __pa(swapper_pg_dir));
+	EXPECT_EQ(t, read_cr3(), __pa(e.mm->pdpt));
+	text = lookup_address((unsigned long)_text, &level);
+	ASSERT_NOT_NULL(t, text);
+	if (boot_cpu.pge)
+		EXPECT_TRUE(t, pte_val(*text) & _PAGE_GLOBAL);
+out:
 	ua_teardown(t, &e);
 }
