@@ -270,6 +270,8 @@ static int copy_user_strings(struct exec_args *args, const u32 *uargv, bool keep
 			return (int)room;
 		if (!keep)
 			dst = scratch;
+		if (!keep && i >= 1024)
+			return -E2BIG;
 		len = strncpy_from_user(dst, (const char *)ptr, room);
 		if (len == -ENAMETOOLONG && !keep)
 			continue;	/* the environment's strings are only checked */
@@ -277,8 +279,6 @@ static int copy_user_strings(struct exec_args *args, const u32 *uargv, bool keep
 			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
 		if (keep)
 			exec_args_commit(args, len);
-		else if (i >= 1024)
-			return -E2BIG;
 	}
 }
 

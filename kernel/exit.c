@@ -35,20 +35,27 @@
 static struct task_struct *reaper;
 static DEFINE_MUTEX(reaper_lock);
 
+/* forget_children - see kernel/sched.h. */
+void forget_children(struct task_struct *task)
+{
+	struct task_struct *child, *tmp;
+
+	list_for_each_entry_safe(child, tmp, &task->children, sibling) {
+		child->parent = reaper;
+		list_move_tail(&child->sibling, &reaper->children);
+	}
+}
+
 /*
  * exit_notify - children to the reaper, the status recorded, the task a
  * zombie, the parent told.
  */
 static void exit_notify(struct task_struct *task, int status)
 {
-	struct task_struct *child, *tmp;
 	unsigned long flags;
 
 	spin_lock_irqsave(&tasklist_lock, flags);
-	list_for_each_entry_safe(child, tmp, &task->children, sibling) {
-		child->parent = reaper;
-		list_move_tail(&child->sibling, &reaper->children);
-	}
+	forget_children(task);
 	task->exit_code = status;
 	task->zombie = true;
 	spin_unlock_irqrestore(&tasklist_lock, flags);

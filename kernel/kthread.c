@@ -168,7 +168,18 @@ void kthread_exit(int code)
 		panic("kthread_exit: task %s (pid %d) is not a kernel thread",
 		      self->comm, self->pid);
 	might_sleep();
+	if (self->mm)
+		panic("kthread_exit: task %s (pid %d) exits with an address space: unuse_mm() first",
+		      self->comm, self->pid);
 	kmap_local_task_exit(self);	/* warns and clears leftover local maps */
+	if (!list_empty(&self->children)) {	/* processes it started: to the reaper */
+		unsigned long flags;
+
+		spin_lock_irqsave(&tasklist_lock, flags);
+		forget_children(self);
+		spin_unlock_irqrestore(&tasklist_lock, flags);
+		wake_up_all(&task_exit_wq);
+	}
 	self->exit_code = code;
 	do_task_dead();
 }

@@ -48,6 +48,7 @@ void start_kernel(u32 magic, u32 mbi_phys)
 	pr_info("hilo: command line: %s\n", boot_params.cmdline);
 	cpu_init();
 	cpu_print_info();
+	fpu_disable_cpu();
 	trap_init();
 	mm_init();
 	smp_prepare_boot_cpu();	/* the CPUs, this one's local APIC */

@@ -150,6 +150,13 @@ void task_free(struct task_struct *task);
 /* Woken when a task has left its stack for good (kthread_task_dead). */
 extern struct wait_queue_head task_exit_wq;
 
+/*
+ * forget_children - hand task's children (processes it spawned or
+ * forked) to the reaper, which collects them as they exit; task is
+ * exiting.  tasklist_lock held; wake task_exit_wq after (kernel/exit.c).
+ */
+void forget_children(struct task_struct *task);
+
 /* ---- between kernel/sched.c and kernel/sched_debug.c ---- */
 
 /*

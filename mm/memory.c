@@ -156,14 +156,18 @@ static enum fault_result do_wp_page(struct mm_struct *mm, struct vm_area_struct 
 	return FAULT_OK;
 }
 
-/* access_allowed - may a fault with error code err touch vma? */
+/*
+ * access_allowed - may a fault with error code err touch vma?  A page the
+ * CPU can map is readable, so any mapping but PROT_NONE may be read (as
+ * on x86 Linux: PROT_WRITE and PROT_EXEC imply PROT_READ).
+ */
 static bool access_allowed(const struct vm_area_struct *vma, u32 err)
 {
 	if (err & X86_PF_WRITE)
 		return vma->vm_flags & VM_WRITE;
 	if (err & X86_PF_INSTR)
 		return vma->vm_flags & VM_EXEC;
-	return vma->vm_flags & (VM_READ | VM_EXEC);
+	return vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
 /* __handle_mm_fault - handle_mm_fault with mmap_lock held. */

@@ -142,7 +142,9 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	len = (len + PAGE_SIZE - 1) & PAGE_MASK;
 	mutex_lock(&mm->mmap_lock);
 	if (flags & MAP_FIXED) {
+		/* Room for a split and the new entry first: fail before unmapping. */
 		ret = (addr & ~PAGE_MASK) || !user_range_ok(addr, addr + len) ? -EINVAL :
+		      mm->nr_vmas + 2 > MM_MAX_VMAS ? -ENOMEM :
 		      unmap_range(mm, addr, addr + len);
 	} else {
 		addr = get_unmapped_area(mm, len);
@@ -168,18 +170,23 @@ int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 	return ret;
 }
 
-/* heap_vma - the brk mapping, or NULL while the heap is empty. */
-static struct vm_area_struct *heap_vma(struct mm_struct *mm)
+/*
+ * heap_top_vma - the heap mapping that ends at end (the current break
+ * rounded up), or NULL: a munmap or MAP_FIXED inside the heap may have
+ * split it or cut its top off, and only a mapping that reaches end may
+ * grow from there.
+ */
+static struct vm_area_struct *heap_top_vma(struct mm_struct *mm, unsigned long end)
 {
-	for (unsigned int i = 0; i < mm->nr_vmas; i++)
-		if (mm->vmas[i].vm_flags & VM_HEAP)
-			return &mm->vmas[i];
-	return NULL;
+	struct vm_area_struct *vma = end > mm->start_brk ? find_vma(mm, end - 1) : NULL;
+
+	return vma && (vma->vm_flags & VM_HEAP) && vma->vm_end == end ? vma : NULL;
 }
 
 /*
- * do_brk - see hilo/mm_user.h.  The heap is one mapping, VM_HEAP, from
- * start_brk to brk rounded up to a page; it grows only into free space.
+ * do_brk - see hilo/mm_user.h.  The heap is VM_HEAP mappings from
+ * start_brk to brk rounded up to a page; it grows only into free space,
+ * by stretching the mapping that ends at the old break or with a new one.
  */
 unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 {
@@ -191,7 +198,7 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 		goto out;
 	old_end = (mm->brk + PAGE_SIZE - 1) & PAGE_MASK;
 	new_end = (brk + PAGE_SIZE - 1) & PAGE_MASK;
-	heap = heap_vma(mm);
+	heap = heap_top_vma(mm, old_end);
 	if (new_end > old_end) {
 		if (!range_free(mm, old_end, new_end))
 			goto out;

@@ -100,6 +100,37 @@ static void check_brk(void)
 	CHECK(r == b0, "brk(0) returned 0x%lx at the end, want 0x%lx", r, b0);
 }
 
+/*
+ * A read-only MAP_FIXED page laid over the top of the heap cuts the heap
+ * mapping short; growing the break again must not stretch the heap over
+ * it (a write there still kills, and a fork counts its page once).
+ */
+static void check_brk_over_fixed(void)
+{
+	unsigned long b0 = (unsigned long)sys_brk(0), ro = b0 + 2 * PAGE_SIZE, r;
+	struct hilo_pageinfo pi;
+	long pid, w;
+	int status;
+
+	r = (unsigned long)sys_brk(b0 + 3 * PAGE_SIZE);
+	CHECK(r == b0 + 3 * PAGE_SIZE, "brk(+3 pages) returned 0x%lx", r);
+	w = sys_mmap2(ro, PAGE_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(w == (long)ro, "MAP_FIXED over the heap's top page returned %ld", w);
+	(void)*(volatile uint32_t *)ro;		/* present, shared after the fork */
+	r = (unsigned long)sys_brk(b0 + 4 * PAGE_SIZE);
+	write_kills(ro, "read-only page laid over the heap");
+	pid = sys_fork();
+	if (pid == 0) {
+		sys_hilo_pageinfo(ro, &pi);
+		sys_exit(pi.refcount == 2 ? 0 : 10 + (int)pi.refcount);
+	}
+	w = sys_wait4(pid, &status, 0, NULL);
+	CHECK(w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the fork's child saw its read-only page with status 0x%x (10 + refcount)", status);
+	sys_brk(b0);
+	CHECK(sys_munmap(b0, 4 * PAGE_SIZE) == 0, "munmap of the heap's pages");
+}
+
 static void check_mmap(void)
 {
 	struct hilo_pageinfo pi;
@@ -147,6 +178,7 @@ int main(int argc, char **argv)
 {
 	check_data();
 	check_brk();
+	check_brk_over_fixed();
 	check_mmap();
 	printf("mem: ok\n");
 	return 0;

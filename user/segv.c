@@ -8,6 +8,8 @@
  *   kernel       jumps to 0xC0100000 (the kernel's text)
  *   kernel-read  reads 0xC0000000
  *   unmapped     writes to 0x30000000, where nothing is mapped
+ *   fpu          an x87 instruction: hilo keeps no FPU state, so the FPU
+ *                is off and the process is killed with SIGFPE instead
  * If it survives: "segv: survived", exit 1.  Unknown KIND: FAIL, exit 2.
  */
 #include "ulib.h"
@@ -31,6 +33,8 @@ int main(int argc, char **argv)
 		(void)*(volatile int *)opaque_ptr(0xC0000000);
 	else if (!strcmp(kind, "unmapped"))
 		*(volatile int *)opaque_ptr(0x30000000) = 1;
+	else if (!strcmp(kind, "fpu"))
+		__asm__ __volatile__("fldz; fstp %%st(0)" ::: "memory");
 	else
 		FAIL(2, "unknown kind \"%s\"", kind);
 	printf("segv: survived\n");

@@ -43,6 +43,12 @@ static void cpu_read_names(struct cpuinfo *c, u32 max_ext)
 	c->model_name[48] = '\0';
 }
 
+/* fpu_disable_cpu - see asm/processor.h (the kernel is built without FPU code). */
+void fpu_disable_cpu(void)
+{
+	write_cr0((read_cr0() | X86_CR0_EM) & ~(X86_CR0_MP | X86_CR0_TS));
+}
+
 /** cpu_init - fill boot_cpu from CPUID.  Boot CPU, once, before mm. */
 void cpu_init(void)
 {

@@ -137,7 +137,9 @@ ret_to_user:
 ; (kernel/fork.c), eax = prev, its pt_regs (a copy of the parent's, eax 0)
 ; right above the switch frame that brought it here.
 ret_from_fork_user:
-        sub esp, 12                     ; as ret_from_fork
+        sub esp, 12                     ; the frame of ret_from_fork; not 16-byte
+                                        ; aligned here (pt_regs is 76 bytes): no SSE
+                                        ; in the kernel, nothing needs it
         push eax
         call schedule_tail              ; finish the switch, as schedule() would
         add esp, 16

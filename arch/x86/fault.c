@@ -3,8 +3,9 @@
  *
  * do_user_addr_fault() sees every page fault first (arch/x86/traps.c):
  *
- *   user mode, or kernel mode in a uaccess routine, on a user address of
- *   a task with an mm, page faults allowed:
+ *   user mode, or a uaccess instruction (exception table) in kernel mode,
+ *   on a user address of a task with an mm, page faults allowed,
+ *   interrupts on where it faulted:
  *       handle_mm_fault (mm/memory.c): demand-zero, copy-on-write
  *       then, if that failed: kernel mode resumes at its fixup (-EFAULT);
  *       user mode: the process is killed, named, the kernel goes on
@@ -46,10 +47,20 @@ void __noreturn user_fault_kill(const struct pt_regs *regs, int sig, const char 
 	do_exit(sig & 0x7F);
 }
 
-/* fault_allowed - may this kernel-mode fault run the fault path (take a sleeping lock)? */
-static bool fault_allowed(void)
+/*
+ * fault_allowed - may this kernel-mode fault on a user address run the
+ * fault path?  Only a uaccess instruction (one with an exception-table
+ * entry) of a task with an mm may page in: a stray kernel pointer into
+ * user space, or a kernel jump to a user address, is an oops, not a page
+ * of the process quietly read, written or run.  And the path takes a
+ * sleeping lock: not with page faults disabled, in atomic context, or
+ * where the faulting code had interrupts off.
+ */
+static bool fault_allowed(const struct pt_regs *regs)
 {
-	return current->mm && !pagefault_disabled() && !in_atomic();
+	return current->mm && !pagefault_disabled() && !in_atomic() &&
+	       (regs->eflags & X86_EFLAGS_IF) && !(regs->error_code & X86_PF_INSTR) &&
+	       search_exception_table(regs->eip);
 }
 
 /* do_user_addr_fault - see asm/traps.h. */
@@ -66,7 +77,7 @@ bool do_user_addr_fault(struct pt_regs *regs, unsigned long addr)
 	}
 	if (err & X86_PF_RSVD)
 		return false;		/* a broken user page table: an oops */
-	if (!user_mode(regs) && !fault_allowed())
+	if (!user_mode(regs) && !fault_allowed(regs))
 		return fixup_exception(regs);
 
 	if (regs->eflags & X86_EFLAGS_IF)

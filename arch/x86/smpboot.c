@@ -216,6 +216,7 @@ void smp_boot_cpus(void)
 void start_secondary(unsigned int cpu)
 {
 	gdt_init_cpu(cpu);		/* %fs first: current, spinlocks */
+	fpu_disable_cpu();
 	doublefault_init_cpu(cpu);
 	idt_load();
 	lapic_setup_cpu();

@@ -131,7 +131,8 @@ static void snprint_selector_error(char *buf, size_t size, u32 err)
 static int trap_signal(u32 vector)
 {
 	switch (vector) {
-	case X86_TRAP_DE: case X86_TRAP_MF: case X86_TRAP_XF: return SIGFPE;
+	case X86_TRAP_DE: case X86_TRAP_MF: case X86_TRAP_XF:
+	case X86_TRAP_NM: return SIGFPE;	/* #NM: the FPU is off (fpu_disable_cpu) */
 	case X86_TRAP_UD: return SIGILL;
 	case X86_TRAP_DB: case X86_TRAP_BP: return SIGTRAP;
 	default: return SIGSEGV;
@@ -203,6 +204,8 @@ static void do_page_fault(struct pt_regs *regs, const struct trap_desc *desc)
 	if (do_user_addr_fault(regs, addr) || fixup_exception(regs))
 		return;		/* resolved, or a fault-safe access's fixup */
 	hint = layout_region_hint(addr);
+	if (addr < TASK_SIZE && current->mm)
+		hint = "a user address touched outside the uaccess routines (copy_from_user and friends)";
 	char access[96], overflow[64], who[96];
 
 	if (stack_guard_near(addr)) {

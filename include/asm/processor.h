@@ -5,6 +5,9 @@
 #include <hilo/types.h>
 
 #define X86_CR0_PE  (1u << 0)
+#define X86_CR0_MP  (1u << 1)
+#define X86_CR0_EM  (1u << 2)
+#define X86_CR0_TS  (1u << 3)
 #define X86_CR0_WP  (1u << 16)
 #define X86_CR0_PG  (1u << 31)
 #define X86_CR4_PSE (1u << 4)
@@ -37,6 +40,14 @@ const char *hypervisor_name(char sig[13]);
 
 void cpu_init(void);
 void cpu_print_info(void);
+
+/*
+ * fpu_disable_cpu - make every x87 instruction trap (#NM) and every
+ * MMX one fault (#UD) on this CPU: hilo saves no FPU state at a switch,
+ * so a process that used the FPU would see another's registers.  It is
+ * killed instead, with a line that says so.  Each CPU, at bring-up.
+ */
+void fpu_disable_cpu(void);
 
 static inline void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
 {

@@ -5,6 +5,7 @@
 #include <hilo/ktest.h>
 #include <hilo/mm_user.h>
 #include <hilo/process.h>
+#include <uapi/hilo/abi.h>
 
 KTEST_EXPECT_PANIC(process, syscall_from_kernel_mode_panics,
 		   "do_syscall: int $0x80 from kernel mode")
@@ -34,4 +35,20 @@ KTEST_EXPECT_PANIC(process, use_mm_twice_panics, "use_mm: task boot (pid 0) has 
 	ASSERT_NOT_NULL(t, mm);
 	use_mm(mm);
 	use_mm(mm);
+}
+
+/*
+ * A kernel dereference of a user address outside the uaccess routines is
+ * a bug even when a mapping covers it: an oops, not a page quietly faulted in.
+ */
+KTEST_EXPECT_PANIC(process, kernel_pointer_into_user_space_oopses,
+		   "page fault at 0x40000000 (user space")
+{
+	struct mm_struct *mm = mm_alloc();
+
+	ASSERT_NOT_NULL(t, mm);
+	use_mm(mm);
+	ASSERT_EQ(t, do_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS),
+		  0x40000000);
+	(void)*(volatile u32 *)0x40000000;
 }

@@ -8,6 +8,7 @@
  * on the way to a non-zero status; the case prints the program's output
  * when the status is not the expected one.
  */
+#include <hilo/kthread.h>
 #include <hilo/ktest.h>
 #include <hilo/mm.h>
 #include <hilo/mm_user.h>
@@ -15,6 +16,7 @@
 #include <hilo/process.h>
 #include <hilo/sched.h>
 #include <hilo/string.h>
+#include <hilo/timer.h>
 #include <hilo/vmstat.h>
 #include <uapi/hilo/abi.h>
 #include <uapi/hilo/errno.h>
@@ -159,8 +161,8 @@ KTEST(user, nanosleep_yield_and_getpid)
 	expect_program_passes(t, argv);
 }
 
-/* One kind of bad access: the process is killed with SIGSEGV and named. */
-static void expect_killed(struct ktest *t, const char *kind)
+/* One kind of bad access: the process is killed with sig and named. */
+static void expect_killed(struct ktest *t, const char *kind, int sig)
 {
 	const char *const argv[] = { "segv", kind, NULL };
 	u32 since = READ_ONCE(log_head);
@@ -170,7 +172,7 @@ static void expect_killed(struct ktest *t, const char *kind)
 	if (!run_program(t, argv, &r))
 		return;
 	EXPECT_TRUE(t, WIFSIGNALED(r.status));
-	EXPECT_EQ(t, WTERMSIG(r.status), SIGSEGV);
+	EXPECT_EQ(t, WTERMSIG(r.status), sig);
 	EXPECT_FALSE(t, output_has(&r, "survived"));
 	snprintf(msg, sizeof(msg), "segfault: pid %d (segv)", r.pid);
 	EXPECT_TRUE(t, log_contains_since(since, msg));
@@ -184,8 +186,50 @@ KTEST(user, bad_accesses_kill_only_that_process)
 	const char *const hello[] = { "hello", NULL };
 
 	for (unsigned int i = 0; i < ARRAY_SIZE(kinds); i++)
-		expect_killed(t, kinds[i]);
+		expect_killed(t, kinds[i], SIGSEGV);
+	expect_killed(t, "fpu", SIGFPE);	/* no FPU state is kept: it is off */
 	expect_program_passes(t, hello);	/* and the kernel goes on */
+}
+
+/* task_alive - pid is still a task (running, or a zombie not collected). */
+static bool task_alive(int pid)
+{
+	struct task_struct *task;
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry(task, &task_list, tasks)
+		found |= task->pid == pid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return found;
+}
+
+static int spawn_and_leave(void *arg)
+{
+	const char *const argv[] = { "exitcode", "5", NULL };
+
+	*(int *)arg = user_spawn(argv[0], argv, NULL);
+	return 0;
+}
+
+/*
+ * A kernel thread that starts a process and exits without waiting hands
+ * it to the reaper, which collects it: its task and stack come back.
+ */
+KTEST(user, children_of_an_exiting_kernel_thread_go_to_the_reaper)
+{
+	struct task_struct *k;
+	int pid = 0;
+
+	k = kthread_create(spawn_and_leave, &pid, "spawner");
+	ASSERT_NOT_NULL(t, k);
+	kthread_start(k);
+	EXPECT_EQ(t, kthread_wait(k), 0);
+	ASSERT_GT(t, pid, 0);
+	for (int i = 0; i < 500 && task_alive(pid); i++)
+		msleep(10);
+	EXPECT_FALSE(t, task_alive(pid));
 }
 
 KTEST(user, thousand_fork_exit_cycles_leak_nothing)
