@@ -205,7 +205,7 @@ static void do_page_fault(struct pt_regs *regs, const struct trap_desc *desc)
 		return;		/* resolved, or a fault-safe access's fixup */
 	hint = layout_region_hint(addr);
 	if (addr < TASK_SIZE && current->mm)
-		hint = "a user address touched outside the uaccess routines (copy_from_user and friends)";
+		hint = "a user address touched outside copy_from_user and the other uaccess routines";
 	char access[96], overflow[64], who[96];
 
 	if (stack_guard_near(addr)) {
