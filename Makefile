@@ -7,6 +7,7 @@ CROSS    ?= i686-linux-gnu-
 CC       := $(CROSS)gcc
 LD       := $(CROSS)ld
 NM       := $(CROSS)nm
+OBJCOPY  := $(CROSS)objcopy
 OBJDUMP  := $(CROSS)objdump
 NASM     := nasm
 PYTHON   ?= python3
@@ -67,7 +68,7 @@ KERNEL   := $(BUILD)/kernel.elf
 KERNEL_DEBUG := $(BUILD)/debug/kernel.elf
 ISO      := $(BUILD)/hilo.iso
 
-.PHONY: all iso run test debug bench stress check clean help deps host-test fuzz
+.PHONY: all iso run test debug bench stress check clean help deps host-test fuzz FORCE
 .DEFAULT_GOAL := all
 
 all: $(KERNEL) $(BUILD)/kernel.sym $(BUILD)/kernel.asm \
@@ -83,7 +84,68 @@ $(BUILD)/.deps: tools/install-deps
 deps:
 	$(Q)tools/install-deps
 
+# The user programs: every user/NAME.c is one, linked with the runtime in
+# user/lib/ (start.asm's _start, the system call wrappers, printf and
+# CHECK; see user/lib/ulib.h) by user/user.ld into $(BUILD)/user/NAME.elf:
+# a static ELF at 0x08048000 with three PT_LOADs (text R+X, rodata R,
+# data and bss R+W), each starting on a page of its own.  They are built
+# for the user ABI alone: -Iinclude/uapi (<hilo/unistd.h>, <hilo/errno.h>,
+# <hilo/abi.h>), never the kernel's headers.  $(BUILD)/user/NAME.full is
+# the link with its symbols and DWARF, for nm, objdump and addr2line on a
+# user address; NAME.elf is it stripped, the image the kernel carries.
+#
+# tools/user-programs writes $(BUILD)/user/programs.asm: the table
+# user_programs[] (include/hilo/user_programs.h) with every ELF incbin'd.
+# Its object is linked into both kernels (it is in each variant's OBJS
+# below, so it feeds the build id and a changed program relinks them),
+# where execve finds a program by name (kernel/user_programs.c).
+# programs.list holds the programs' names and is rewritten only when they
+# change, so that removing a program rebuilds the table too.
+USER_CFLAGS := -std=gnu11 -m32 -march=i686 -O2 -g \
+               -ffreestanding -nostdlib -fno-builtin -fno-pic -fno-pie -static \
+               -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+               -fno-asynchronous-unwind-tables -fno-strict-aliasing -mgeneral-regs-only \
+               $(WARNINGS) -Iinclude/uapi -Iuser/lib -MMD -MP
+USER_LDFLAGS := -m elf_i386 -nostdlib -static -z noexecstack --orphan-handling=error
+
+USER_NAMES    := $(sort $(basename $(notdir $(wildcard user/*.c))))
+USER_C_OBJS   := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard user/*.c user/lib/*.c)))
+USER_ASM_OBJS := $(patsubst %.asm,$(BUILD)/%.o,$(sort $(wildcard user/lib/*.asm)))
+USER_LIB_OBJS := $(filter $(BUILD)/user/lib/%,$(USER_C_OBJS)) $(USER_ASM_OBJS)
+USER_ELFS     := $(patsubst %,$(BUILD)/user/%.elf,$(USER_NAMES))
+USER_PROGRAMS := $(BUILD)/user/programs.o
+
+$(USER_C_OBJS): $(BUILD)/%.o: %.c | $(BUILD)/.deps
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(USER_ASM_OBJS): $(BUILD)/%.o: %.asm | $(BUILD)/.deps
+	$(call quiet,AS,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(NASM) -f elf32 -g -F dwarf -MD $(@:.o=.d) -MP $< -o $@
+
+$(USER_ELFS): $(BUILD)/user/%.elf: $(BUILD)/user/%.o $(USER_LIB_OBJS) user/user.ld
+	$(call quiet,LD,$@)
+	$(Q)$(LD) $(USER_LDFLAGS) -T user/user.ld -o $(@:.elf=.full) $< $(USER_LIB_OBJS)
+	$(Q)$(OBJCOPY) --strip-all $(@:.elf=.full) $@
+
+$(BUILD)/user/programs.list: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '$(USER_NAMES)' | cmp -s - $@ || echo '$(USER_NAMES)' > $@
+
+$(BUILD)/user/programs.asm: $(USER_ELFS) $(BUILD)/user/programs.list tools/user-programs
+	$(call quiet,GEN,$@)
+	$(Q)tools/user-programs $@ $(USER_ELFS)
+
+$(USER_PROGRAMS): $(BUILD)/user/programs.asm
+	$(call quiet,AS,$@)
+	$(Q)$(NASM) -f elf32 $< -o $@
+
+-include $(USER_C_OBJS:.o=.d) $(USER_ASM_OBJS:.o=.d)
+
 # kernel_variant DIR EXTRA_CFLAGS: the rules that build DIR/kernel.elf.
+# Its objects are DIR's, and the user programs' table, the same for both.
 #
 # asm-offsets: constants for NASM and GDB, generated from the C headers
 # (tools/asm-offsets.c), per variant since the debug options change some.
@@ -96,7 +158,8 @@ deps:
 # table, with a table of the right size, and with the final table; then
 # check that the last table describes the final image exactly.
 define kernel_variant
-$(1)_OBJS := $$(patsubst %.c,$(1)/%.o,$$(C_SRCS)) $$(patsubst %.asm,$(1)/%.o,$$(ASM_SRCS))
+$(1)_OBJS := $$(patsubst %.c,$(1)/%.o,$$(C_SRCS)) $$(patsubst %.asm,$(1)/%.o,$$(ASM_SRCS)) \
+             $$(USER_PROGRAMS)
 $(1)_CFLAGS := $$(CFLAGS) $(2)
 $(1)_OFFSETS := $(1)/include/asm-offsets.inc $(1)/include/asm-offsets.py
 
@@ -293,7 +356,8 @@ clean:
 
 help:
 	@echo 'hilo targets:'
-	@echo '  all      build $(BUILD)/kernel.elf and the test build $(BUILD)/debug/kernel.elf (each + .sym, .asm)'
+	@echo '  all      build $(BUILD)/kernel.elf and the test build $(BUILD)/debug/kernel.elf (each + .sym, .asm),'
+	@echo '           with the user programs $(BUILD)/user/*.elf linked in'
 	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run host-test, then the whole test matrix (tests/matrix)'
