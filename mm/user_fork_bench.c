@@ -4,10 +4,11 @@
  * The page faults are measured in mm/user_fault_bench.c; mm/user_bench.h
  * has what both share.
  *
- *   fork_exit.mmN      dup_mm + mm_free of an mm with N touched pages (1,
- *                      64, 512: one PTE page), on the boot task: fork's
- *                      copy of the page tables and exit's teardown of the
- *                      child's, without the task
+ *   fork_exit.mmN      dup_mm + mm_free of an mm with N touched pages (0,
+ *                      1, 64, 512: one PTE page at most), on the boot
+ *                      task: fork's copy of the page tables and exit's
+ *                      teardown of the child's, without the task (mm0:
+ *                      what every mm costs, its page and page directories)
  *   fork_exit.forkloop a whole fork + exit + wait4 of a process: the user
  *                      program `forkloop 32` forks 32 times, each child
  *                      exits at once and is waited for; the op is one of
@@ -25,8 +26,9 @@
  * Every fork copies the parent's page tables, so tools/bench boots these
  * cases with `nohighpte` too.
  *
- * Sanity: every child of fork_exit.mmN held all N pages and its four page
- * tables, and gave every one back; the parent's pages are still there,
+ * Sanity: every child of fork_exit.mmN held all N pages and its page
+ * tables (three page directories, and a PTE page when N > 0), and gave
+ * every one back; the parent's pages are still there,
  * with what setup wrote.  Every forkloop exited 0 after saying
  * "forkloop: N ok" (it checks each fork, each child's exit status and
  * each wait4 itself), N + 1 tasks were created per spawn (the pids handed
@@ -38,8 +40,8 @@
 #include <hilo/user_programs.h>
 #include "user_bench.h"
 
-/* A child's page tables: a page directory per user GB (three), one PTE page. */
-#define FORK_TABLES (PTRS_PER_PGD - 1 + 1)
+/* A child's page tables: a page directory per user GB (three), a PTE page if any page is mapped. */
+#define FORK_TABLES(pages) (PTRS_PER_PGD - 1 + ((pages) > 0))
 
 /* ---- fork_exit.mmN ---- */
 
@@ -52,13 +54,13 @@ static unsigned long sum_zones(const unsigned long *v)
 	return sum;
 }
 
-/* setup_fork - an mm with ->arg pages faulted in (one PTE page). */
+/* setup_fork - an mm with ->arg pages faulted in (mm0: a mapping, nothing touched). */
 static const char *setup_fork(const struct bench_case *c)
 {
 	const char *why;
 
 	memset(&ub, 0, sizeof(ub));
-	why = new_space(c->arg);
+	why = new_space(c->arg ? c->arg : 1);
 	if (!why && touch(0, c->arg, 0) != c->arg)
 		why = "put_user could not fault the pages in";
 	if (why)
@@ -94,7 +96,7 @@ static const char *check_fork(const struct bench_case *c)
 
 	for (unsigned int i = 0; i < c->arg && !why; i++)
 		why = page_differs(ub.mm, i, written_word(0, i), false);
-	return why ? why : zones_differ(ub.mm, c->arg, 1);
+	return why ? why : zones_differ(ub.mm, c->arg, c->arg > 0);
 }
 
 /* ---- fork_exit.forkloop, fork_exit.spawn ---- */
@@ -162,19 +164,20 @@ static unsigned long read_child_tables(const struct bench_case *c)
 	return ub.child_tables;
 }
 
-/* fork_exit.mmN: an mm of N pages (N <= PTRS_PER_PTE: one PTE page) */
+/* fork_exit.mmN: an mm of N pages (N <= PTRS_PER_PTE: one PTE page at most) */
 #define FORK_BENCH(id, name_, pages, iters_)                                  \
 	BENCH(id, .name = name_,                                              \
 	      .what = "dup_mm + mm_free of an mm with " #pages " touched pages (fork's and exit's mm part)", \
 	      .iters = iters_, .arg = pages, .setup = setup_fork,             \
 	      .run = run_fork, .check = check_fork, .teardown = drop_spaces,  \
 	      .expect = { { "child's user pages", read_child_pages, pages, 1, false }, \
-			  { "child's page tables", read_child_tables, FORK_TABLES, 1, false }, \
+			  { "child's page tables", read_child_tables, FORK_TABLES(pages), 1, false }, \
 			  { "vm_counters.user_pages", read_user_pages, 0, 1, false }, \
 			  { "vm_counters.pt_pages", read_pt_pages, 0, 1, false } }); \
-	_Static_assert(pages > 0 && pages <= PTRS_PER_PTE, name_ " needs one PTE page")
+	_Static_assert(pages <= PTRS_PER_PTE, name_ " needs one PTE page at most")
 
 /* iterations: about a millisecond per run under TCG */
+FORK_BENCH(fork_exit_mm0, "fork_exit.mm0", 0, 32);
 FORK_BENCH(fork_exit_mm1, "fork_exit.mm1", 1, 32);
 FORK_BENCH(fork_exit_mm64, "fork_exit.mm64", 64, 32);
 FORK_BENCH(fork_exit_mm512, "fork_exit.mm512", 512, 8);
