@@ -242,11 +242,11 @@ test: all iso host-test
 # Host tests of the pure kernel code, built with clang, ASan and UBSan:
 # the firmware-table parsers (arch/x86/acpi.c, mptable.c, smp_parse.c)
 # against a fake physical memory (tests/host/smp_*.c); the memory-map
-# sanitizer, the command line parser, vsnprintf and the buddy allocator
-# (mm/memmap.c, kernel/cmdline.c, kernel/vsprintf.c, mm/page_alloc.c)
-# against tests/host/hilo_host.c, with the shim headers of
-# tests/host/include/ in front of include/.  host-test runs every program
-# and ends with the total "N passed, N failed".
+# sanitizer, the command line parser, vsnprintf, the buddy allocator and
+# execve's ELF parser (mm/memmap.c, kernel/cmdline.c, kernel/vsprintf.c,
+# mm/page_alloc.c, kernel/elf.c) against tests/host/hilo_host.c, with the
+# shim headers of tests/host/include/ in front of include/.  host-test
+# runs every program and ends with the total "N passed, N failed".
 # `make fuzz` runs each libFuzzer target for FUZZ_S seconds; the corpora
 # grow under $(BUILD)/host/corpus/, seeded from tests/host/corpus/.
 HOST_CC     ?= clang
@@ -269,9 +269,10 @@ KHOST_memmap     := mm/memmap.c tests/host/memmap_check.h
 KHOST_cmdline    := kernel/cmdline.c tests/host/cmdline_check.h
 KHOST_vsprintf   := tests/host/hilo_vsprintf.c kernel/vsprintf.c
 KHOST_page_alloc := mm/page_alloc.c tests/host/page_alloc_host.c tests/host/page_alloc_host.h
-KHOST_UNITS  := memmap cmdline vsprintf page_alloc
+KHOST_elf        := kernel/elf.c tests/host/elf_check.h $(wildcard include/uapi/hilo/*.h)
+KHOST_UNITS  := memmap cmdline vsprintf page_alloc elf
 HOST_TESTS   := $(BUILD)/host/smp_config_test $(patsubst %,$(BUILD)/host/%_test,$(KHOST_UNITS))
-FUZZERS      := madt mptable memmap cmdline vsprintf page_alloc
+FUZZERS      := madt mptable memmap cmdline vsprintf page_alloc elf
 
 $(BUILD)/host/smp_config_test: tests/host/smp_config_test.c $(HOST_DEPS) | $(BUILD)/.deps
 	$(call quiet,HOSTCC,$@)
@@ -296,6 +297,17 @@ $(BUILD)/host/fuzz_$(1): tests/host/fuzz_$(1).c $$(KHOST_$(1)) $$(KHOST_COMMON) 
 	$$(Q)$$(HOST_CC) $$(KHOST_CFLAGS) -fsanitize=fuzzer $$(filter-out kernel/vsprintf.c,$$(filter %.c,$$^)) -o $$@
 endef
 $(foreach u,$(KHOST_UNITS),$(eval $(call khost_unit,$(u))))
+
+# elf_test also runs kernel/elf.c as the kernel's compiler builds it, with
+# the kernel's CFLAGS (i686: a 32-bit unsigned long), in a static program
+# without a C library (tests/host/elf32_run.c), and checks that both
+# builds give the same result for every image it parses.
+$(BUILD)/host/elf32_run: tests/host/elf32_run.c kernel/elf.c include/hilo/elf.h \
+                         include/hilo/types.h $(wildcard include/uapi/hilo/*.h) | $(BUILD)/.deps
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) -static -no-pie $(filter %.c,$^) -o $@
+$(BUILD)/host/elf_test: | $(BUILD)/host/elf32_run
 
 host-test: $(HOST_TESTS)
 	$(Q)passed=0; failed=0; \
@@ -361,7 +373,7 @@ help:
 	@echo '  iso      build $(BUILD)/hilo.iso (GRUB rescue image)'
 	@echo '  run      boot in QEMU, run the self-tests, exit with their status'
 	@echo '  test     run host-test, then the whole test matrix (tests/matrix)'
-	@echo '  host-test host unit tests (clang, ASan, UBSan): firmware tables, memmap, cmdline, vsprintf, buddy allocator'
+	@echo '  host-test host unit tests (clang, ASan, UBSan): firmware tables, memmap, cmdline, vsprintf, buddy allocator, ELF parser'
 	@echo '  fuzz     run each libFuzzer target ($(FUZZERS)) for FUZZ_S seconds (default 30)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
 	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'

@@ -64,8 +64,11 @@ static int add_segment(const u8 *ph, size_t size, unsigned long min_addr, unsign
 		return bad(why, "a segment lies outside user space");
 	if ((vaddr ^ offset) & (ELF_PAGE - 1))
 		return bad(why, "a segment's address and file offset differ within a page");
-	if (info->nr_segments &&
-	    (vaddr & ~(ELF_PAGE - 1)) < ((info->end + ELF_PAGE - 1) & ~(ELF_PAGE - 1)))
+	/*
+	 * Page numbers, not the last end rounded up: an end in the last page
+	 * below 4 GiB rounds up to 0 in 32 bits.  end >= 1 (memsz is not 0).
+	 */
+	if (info->nr_segments && vaddr / ELF_PAGE <= (info->end - 1) / ELF_PAGE)
 		return bad(why, "segments overlap, share a page or are out of order");
 	seg = &info->seg[info->nr_segments++];
 	*seg = (struct elf_segment){

@@ -352,6 +352,8 @@ int user_spawn(const char *name, const char *const argv[], struct user_output *o
 		return err ? err : -EAGAIN;
 	}
 	task->flags &= ~PF_KTHREAD;	/* a process from its first instruction */
+	if (out)
+		__atomic_fetch_add(&out->users, 1, __ATOMIC_RELAXED);
 	spin_lock_irqsave(&tasklist_lock, flags);
 	task->parent = current;
 	list_add_tail(&task->sibling, &current->children);

@@ -72,8 +72,16 @@ void do_exit(int status)
 		unuse_mm();
 		mm_free(mm);
 	}
+	if (task->output)	/* its last write is done: one holder fewer */
+		__atomic_fetch_sub(&task->output->users, 1, __ATOMIC_RELEASE);
 	exit_notify(task, status);
 	do_task_dead();
+}
+
+/* user_output_wait - see hilo/process.h.  exit_notify() wakes task_exit_wq. */
+void user_output_wait(struct user_output *out)
+{
+	wait_event(task_exit_wq, !__atomic_load_n(&out->users, __ATOMIC_ACQUIRE));
 }
 
 /*

@@ -53,6 +53,8 @@ static struct task_struct *copy_process(struct pt_regs *regs, int *err)
 	child->cpu = smp_processor_id();
 	child->cpus_allowed = parent->cpus_allowed;
 	child->output = parent->output;
+	if (child->output)
+		__atomic_fetch_add(&child->output->users, 1, __ATOMIC_RELAXED);
 	child_regs = task_pt_regs(child);
 	*child_regs = *regs;
 	child_regs->eax = 0;		/* fork() returns 0 in the child */

@@ -43,6 +43,7 @@
 #include "mm_internal.h"
 
 bool highpte = true;
+bool pt_above_4g;
 void (*mm_fault_hook)(unsigned long addr);
 
 /* flush_tlb_user - see mm/mm_internal.h. */
@@ -53,14 +54,34 @@ void flush_tlb_user(void)
 	preempt_enable();
 }
 
+#define PFN_4GB (1UL << (32 - PAGE_SHIFT))
+
 /*
- * pte_alloc - give *pmd a zeroed PTE page: from highmem with HIGHPTE
- * (cleared through kmap_local: it has no other address), else lowmem.
- * -ENOMEM when none is left.  mmap_lock held.
+ * alloc_pt_page - a page for a PTE page: lowmem with `nohighpte`; else
+ * highmem: above 4 GiB first when the CPU walks tables there
+ * (pt_above_4g; the memory below 4 GiB is the scarcer kind), only below
+ * 4 GiB when it does not.  Lowmem when highmem runs out.
+ */
+static struct page *alloc_pt_page(void)
+{
+	struct page *page;
+
+	if (!highpte)
+		return alloc_page(GFP_KERNEL);
+	if (!pt_above_4g)
+		return alloc_pages_range(GFP_HIGHUSER, 0, 0, PFN_4GB);
+	page = alloc_pages_range(GFP_HIGHUSER, 0, PFN_4GB, ~0UL);
+	return page ? page : alloc_page(GFP_HIGHUSER);
+}
+
+/*
+ * pte_alloc - give *pmd a zeroed PTE page (alloc_pt_page; a highmem one
+ * is cleared through kmap_local: it has no other address).  -ENOMEM when
+ * none is left.  mmap_lock held.
  */
 static int pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 {
-	struct page *page = alloc_page(highpte ? GFP_HIGHUSER : GFP_KERNEL);
+	struct page *page = alloc_pt_page();
 
 	if (!page)
 		return -ENOMEM;
@@ -356,6 +377,18 @@ pte_t follow_pte(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn)
 	val = ptep_get(pte);
 	pte_unmap(pte);
 	return val;
+}
+
+/* follow_page - see hilo/mm_user.h. */
+struct page *follow_page(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn)
+{
+	pte_t pte;
+
+	*pt_pfn = 0;
+	mutex_lock(&mm->mmap_lock);
+	pte = follow_pte(mm, addr, pt_pfn);
+	mutex_unlock(&mm->mmap_lock);
+	return pte_present(pte) ? pfn_to_page(pte_pfn(pte)) : NULL;
 }
 
 /* mm_pageinfo - see hilo/mm_user.h. */

@@ -16,6 +16,7 @@
 #include <hilo/printk.h>
 #include <hilo/sched.h>
 #include <hilo/string.h>
+#include <hilo/walk_probe.h>
 #include <uapi/hilo/errno.h>
 
 #include "mm_internal.h"
@@ -127,12 +128,24 @@ struct mm_struct *unuse_mm(void)
 
 /*
  * user_mm_init - `nohighpte` on the command line keeps PTE pages in
- * lowmem (Linux's userpte=nohigh).  Boot.
+ * lowmem (Linux's userpte=nohigh); with HIGHPTE, the walk probe says
+ * whether they may also sit above 4 GiB.  Boot.
  */
 void user_mm_init(void)
 {
+	static const char *const probe_says[] = {
+		[WALK_PROBE_OK] = "the CPU walks page tables above 4 GiB: PTE pages anywhere in highmem",
+		[WALK_PROBE_TRUNCATES] = "the CPU does not walk a page table above 4 GiB (it reads one at its address modulo 4 GiB, as QEMU's i386 emulator does): PTE pages from highmem below 4 GiB",
+		[WALK_PROBE_NO_RAM_ABOVE_4G] = "no RAM above 4 GiB",
+		[WALK_PROBE_NOT_RUN] = "the walk probe found no room to run: PTE pages from highmem below 4 GiB",
+	};
+	enum walk_probe_result r;
+
 	highpte = !cmdline_has("nohighpte");
 	pr_info("user memory: %s, user pages from highmem\n",
 		highpte ? "PTE pages from highmem (HIGHPTE)" :
 			  "PTE pages from lowmem (nohighpte)");
+	r = walk_probe();
+	pt_above_4g = r == WALK_PROBE_OK;
+	pr_info("user memory: %s\n", probe_says[r]);
 }

@@ -99,16 +99,38 @@ static void free_one_block(struct zone *z, unsigned long pfn, unsigned int order
 	add_free_block(z, pfn_to_page(pfn), order);
 }
 
-/* Take a block of at least order from z and split it down (zone_lock held). */
-static struct page *rmqueue(struct zone *z, unsigned int order)
+/*
+ * first_block_in - the first free block of area that lies in [min_pfn,
+ * end_pfn), or NULL.  Without a limit that is the list's head; with one
+ * the list is walked (only page-table allocation asks for one, at most
+ * once per 2 MiB of user memory).
+ */
+static struct page *first_block_in(struct free_area *area, unsigned int order,
+				   unsigned long min_pfn, unsigned long end_pfn)
+{
+	struct page *p;
+
+	list_for_each_entry(p, &area->free_list, lru) {
+		unsigned long pfn = page_to_pfn(p);
+
+		if (pfn >= min_pfn && pfn < end_pfn && end_pfn - pfn >= (1UL << order))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * Take a block of at least order that lies in [min_pfn, end_pfn) from z
+ * and split it down (zone_lock held).
+ */
+static struct page *rmqueue(struct zone *z, unsigned int order,
+			    unsigned long min_pfn, unsigned long end_pfn)
 {
 	for (unsigned int o = order; o <= MAX_PAGE_ORDER; o++) {
-		struct free_area *area = &z->free_area[o];
-		struct page *p;
+		struct page *p = first_block_in(&z->free_area[o], o, min_pfn, end_pfn);
 
-		if (list_empty(&area->free_list))
+		if (!p)
 			continue;
-		p = list_first_entry(&area->free_list, struct page, lru);
 		del_free_block(z, p, o);
 		while (o > order) {		/* return the upper halves */
 			o--;
@@ -147,6 +169,13 @@ static void prep_new_block(struct page *p, unsigned int order, gfp_t gfp)
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
+	return alloc_pages_range(gfp, order, 0, ~0UL);
+}
+
+/* alloc_pages_range - see hilo/mm.h. */
+struct page *alloc_pages_range(gfp_t gfp, unsigned int order, unsigned long min_pfn,
+			       unsigned long end_pfn)
+{
 	const enum zone_type *zl = gfp_zonelist(gfp);
 	struct page *p = NULL;
 	unsigned long flags;
@@ -156,7 +185,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		      order, MAX_PAGE_ORDER);
 	spin_lock_irqsave(&zone_lock, flags);
 	for (; *zl != MAX_NR_ZONES && !p; zl++)
-		p = rmqueue(&zones[*zl], order);
+		p = rmqueue(&zones[*zl], order, min_pfn, end_pfn);
 	spin_unlock_irqrestore(&zone_lock, flags);
 	if (p)
 		prep_new_block(p, order, gfp);

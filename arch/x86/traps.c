@@ -17,6 +17,7 @@
  */
 #include <asm/apic.h>
 #include <asm/desc.h>
+#include <asm/extable.h>
 #include <asm/irq.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
@@ -199,8 +200,8 @@ static void do_page_fault(struct pt_regs *regs, const struct trap_desc *desc)
 	unsigned long addr = read_cr2();
 	const char *hint;
 
-	if (do_user_addr_fault(regs, addr))
-		return;
+	if (do_user_addr_fault(regs, addr) || fixup_exception(regs))
+		return;		/* resolved, or a fault-safe access's fixup */
 	hint = layout_region_hint(addr);
 	char access[96], overflow[64], who[96];
 

@@ -81,15 +81,12 @@ unsigned long copy_from_user(void *to, const void *from, unsigned long n)
 	return left;
 }
 
-/* get_user_u32 - see asm/uaccess.h. */
-int get_user_u32(u32 *val, const void *uptr)
+/* __get_u32 - one word through an exception-table load: 0 or -EFAULT. */
+static int __get_u32(u32 *val, const void *ptr)
 {
 	int err = 0;
 	u32 v = 0;
 
-	might_fault();
-	if (!access_ok(uptr, sizeof(u32)))
-		return -EFAULT;
 	__asm__ __volatile__("1:	movl (%2), %1\n"
 			     "2:\n"
 			     " .pushsection .fixup, \"ax\"\n"
@@ -99,10 +96,25 @@ int get_user_u32(u32 *val, const void *uptr)
 			     " .popsection\n"
 			     _ASM_EXTABLE(1b, 3b)
 			     : "+r"(err), "+r"(v)
-			     : "r"(uptr), "i"(-EFAULT)
+			     : "r"(ptr), "i"(-EFAULT)
 			     : "memory");
 	*val = v;
 	return err;
+}
+
+/* get_user_u32 - see asm/uaccess.h. */
+int get_user_u32(u32 *val, const void *uptr)
+{
+	might_fault();
+	if (!access_ok(uptr, sizeof(u32)))
+		return -EFAULT;
+	return __get_u32(val, uptr);
+}
+
+/* get_kernel_nofault_u32 - see asm/uaccess.h. */
+int get_kernel_nofault_u32(u32 *val, const void *addr)
+{
+	return __get_u32(val, addr);
 }
 
 /* put_user_u32 - see asm/uaccess.h. */

@@ -43,6 +43,12 @@ unsigned long copy_from_user(void *to, const void *from, unsigned long n);
  */
 long strncpy_from_user(char *dst, const char *src, long count);
 
+/*
+ * get_kernel_nofault_u32 - read a kernel word that may not be mapped: 0,
+ * or -EFAULT when the read faulted (the fault path's fixup).  Any context.
+ */
+int get_kernel_nofault_u32(u32 *val, const void *addr);
+
 /* get_user_u32, put_user_u32 - one aligned-or-not 32-bit word: 0 or -EFAULT. */
 int get_user_u32(u32 *val, const void *uptr);
 int put_user_u32(u32 val, void *uptr);

@@ -115,6 +115,17 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order);
 #define alloc_page(gfp) alloc_pages(gfp, 0)
 
 /*
+ * alloc_pages_range - alloc_pages() of a block that lies in [min_pfn,
+ * end_pfn): for the tables a CPU may not reach everywhere (page tables
+ * below 4 GiB, hilo/mm_user.h).  Only free blocks wholly inside the range
+ * are taken, so bounds aligned to 2^MAX_PAGE_ORDER pages (4 MiB, as 4 GiB
+ * is) see all of the free memory inside; others may miss a block that
+ * straddles them.  Walks the free lists: not for hot paths.
+ */
+struct page *alloc_pages_range(gfp_t gfp, unsigned int order, unsigned long min_pfn,
+			       unsigned long end_pfn);
+
+/*
  * __free_pages - drop a reference to a block from alloc_pages(); the last
  * one returns it to the buddy allocator, merging it with free buddies.
  * Freeing a reserved page, a page that is already free, a page that is

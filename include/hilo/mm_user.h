@@ -26,6 +26,13 @@ struct hilo_pageinfo;
 /* highpte - PTE pages come from highmem (not `nohighpte`).  Set at boot. */
 extern bool highpte;
 
+/*
+ * pt_above_4g - a page table may sit above 4 GiB: the CPU walks it
+ * (arch/x86/walk_probe.c).  When false, PTE pages come from highmem below
+ * 4 GiB.  Set at boot.
+ */
+extern bool pt_above_4g;
+
 /* user_mm_init - read `nohighpte` and say where page tables come from.  Boot. */
 void user_mm_init(void);
 
@@ -133,8 +140,18 @@ int install_user_page(struct mm_struct *mm, unsigned long addr, struct page *pag
  */
 void zap_page_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
-/* follow_pte - the entry of addr (0 when no page table covers it).  mmap_lock held. */
+/*
+ * follow_pte - the entry of addr (0 when no page table covers it) and, if
+ * one does, its PTE page's pfn in *pt_pfn.  mmap_lock held.
+ */
 pte_t follow_pte(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn);
+
+/*
+ * follow_page - the page mapped at addr in mm, or NULL; *pt_pfn as
+ * follow_pte's (0 when no page table covers addr).  Takes mmap_lock: for
+ * tests and reports that look at another task's mm.
+ */
+struct page *follow_page(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn);
 
 /* mm_pageinfo - fill info for addr of mm (sys_hilo_pageinfo).  Takes mmap_lock. */
 void mm_pageinfo(struct mm_struct *mm, unsigned long addr, struct hilo_pageinfo *info);

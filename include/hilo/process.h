@@ -31,14 +31,21 @@ struct task_struct;
 /*
  * A copy of what a process and its descendants write(), for the tests:
  * user_spawn() attaches it, fork passes it on.  Output beyond the buffer
- * is counted in ->dropped.
+ * is counted in ->dropped.  ->users counts the processes that hold it
+ * (each exit drops one): the owner must not let it go before
+ * user_output_wait() says none is left, since an orphaned grandchild may
+ * outlive the process the owner waited for.
  */
 struct user_output {
 	spinlock_t lock;
+	int users;
 	size_t len;
 	size_t dropped;
 	char buf[2048];
 };
+
+/* user_output_wait - sleep until no process holds out.  Task context. */
+void user_output_wait(struct user_output *out);
 
 /*
  * user_spawn - start program name (hilo/user_programs.h) with argv

@@ -66,7 +66,8 @@ def boot_env(boot, build):
     env.update(BUILD=build, MEM=boot.config.mem, CPU=boot.config.cpu, SMP=str(boot.config.smp),
                ACCEL="tcg", BOOT=boot.config.boot, CMDLINE=boot.cmdline,
                LOG=boot.log, TIMEOUT=str(boot.config.timeout), GDB_PORT="",
-               QEMU_EXTRA="", KERNEL=kernel_path(boot.config, build))
+               QEMU_EXTRA="", KERNEL=kernel_path(boot.config, build),
+               QEMU=f"qemu-system-{boot.config.qemu}")
     return env
 
 

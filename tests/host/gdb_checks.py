@@ -24,38 +24,37 @@ memory read through them and by QEMU's monitor; on every thread,
 hilo-kmap-local without a task and hilo-walk must use that thread's CPU.
 
 The results go to $GDBTEST_RESULTS as JSON: [[case, [failures], reached]].
+tests/host/gdb_process_checks.py does the same for the process scenario;
+what both use is in tests/host/gdb_common.py.
 """
 
-import json
 import os
 import re
+import sys
 import traceback
 
 import gdb
 
-from hilo_gdb.layout import layout      # on sys.path: tools/gdb/hilo.py put it there
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-
-
-def scenario_function():
-    """The function of the case the command line selects (test=SUITE.CASE,
-    from tests/matrix): KTEST(SUITE, CASE) defines it as SUITE_CASE."""
-    selection = next((w[len("test="):] for w in os.environ.get("CMDLINE", "").split()
-                      if w.startswith("test=")), "")
-    suite, _, case = selection.partition(".")
-    return f"{suite}_{case}" if case else "gdbscenario_local_and_pool"
+import gdb_common as common                     # noqa: E402
+from gdb_common import (all_tasks, label, monitor_words, pte_frame, run,  # noqa: E402
+                        scenario_function, value)
+from hilo_gdb.layout import layout      # noqa: E402  (tools/gdb/hilo.py put it on sys.path)
 
 
 SCENARIO = scenario_function()
 COMMANDS = ("hilo-walk", "hilo-mappings", "hilo-pkmap", "hilo-kmap-local", "hilo-page",
             "hilo-tasks", "hilo-dmesg", "hilo-sstep-irq", "hilo-cpus", "hilo-meminfo",
-            "hilo-cmdline", "hilo-bt", "hilo-version")
+            "hilo-cmdline", "hilo-bt", "hilo-version", "hilo-ps")
 BAD_ARGUMENTS = ("hilo-walk", "hilo-walk no_such_symbol", "hilo-page -pfn 0xfffffff",
                  "hilo-kmap-local no_such_task", "hilo-dmesg lots", "hilo-pkmap some",
                  "hilo-mappings 0x2000 0x1000", "hilo-sstep-irq maybe",
                  "hilo-cpus 99", "hilo-cpus cpu", "hilo-walk 0xc0000000 cpu 99",
                  "hilo-kmap-local cpu x", "hilo-pkmap all many", "hilo-meminfo 1",
-                 "hilo-cmdline x", "hilo-bt", "hilo-bt no_such_task", "hilo-version now")
+                 "hilo-cmdline x", "hilo-bt", "hilo-bt no_such_task", "hilo-version now",
+                 "hilo-ps x", "hilo-walk pid 0", "hilo-walk pid 99999", "hilo-walk 0x1000 limit 3",
+                 "hilo-walk 0x1000 pid 0 cpu 0", "hilo-walk cpu 0")
 CASES = (
     "commands_registered_with_help",
     "bad_arguments_give_clear_errors",
@@ -91,39 +90,10 @@ STOPS = {"kmap_local_page": 4, "kunmap_local": 4, "flush_all_zero_pkmaps": 2,
 MAX_STOPS = 400                            # a runaway loop guard
 
 
-class Results:
-    """Failures per case, and which cases a check reached."""
-
-    def __init__(self):
-        self.failures = {name: [] for name in CASES}
-        self.reached = set()
-
-    def expect(self, case, condition, why):
-        self.reached.add(case)
-        if not condition:
-            self.failures[case].append(why)
-        return condition
-
-    def save(self, path):
-        with open(path, "w") as f:
-            json.dump([[c, self.failures[c], c in self.reached] for c in CASES], f)
+R = common.start(CASES)
 
 
-R = Results()
-
-
-# ---- running commands and reading their output
-
-def run(case, command):
-    """The output of a command, or None (and a failure of case) when it
-    raises an error or prints nothing."""
-    try:
-        out = gdb.execute(command, to_string=True)
-    except gdb.error as e:
-        R.expect(case, False, f"{command}: {e}")
-        return None
-    return out if R.expect(case, out.strip(), f"{command} printed nothing") else None
-
+# ---- reading the commands' output
 
 ENTRY_RE = re.compile(r"^\s+(?:PDPT|PD|PT)\[\d+\]\s+@0x[0-9a-f]+\s+(0x[0-9a-f]{16})", re.M)
 PHYS_RE = re.compile(r"=> phys (0x[0-9a-f]+)")
@@ -159,18 +129,10 @@ def local_rows(case, task_spec=""):
 
 # ---- what the kernel recorded, through plain gdb expressions
 
-def value(expr):
-    return gdb.parse_and_eval(expr)
-
-
 def current():
     """The task running on the CPU of gdb's selected thread: the field its
     %fs segment reaches, as `current` does in the kernel."""
     return value("((struct percpu *)$fs_base)->current_task")
-
-
-def label(task):
-    return f"{int(task['pid'])} ({task['comm'].string()})"
 
 
 def saved_ptes(task):
@@ -187,30 +149,9 @@ def slot_addr(task, i):
                               << lay.PAGE_SHIFT)
 
 
-def all_tasks():
-    head = value("&task_list")
-    offset = int(value("&((struct task_struct *)0)->tasks"))
-    node, found = head["next"], []
-    while int(node) != int(head):
-        found.append(value(f"(struct task_struct *){int(node) - offset}"))
-        node = node["next"]
-    return found
-
-
 def pool_counts():
     counts = value("pkmap_count")
     return [int(counts[i]) for i in range(counts.type.range()[1] + 1)]
-
-
-def monitor_words(phys, count):
-    """count 32-bit words at physical phys, read by QEMU's monitor (xp),
-    independently of the gdbstub's physical mode hilo-walk uses."""
-    out = gdb.execute(f"monitor xp /{count}wx {phys:#x}", to_string=True)
-    return [int(w, 16) for line in out.splitlines() for w in line.split(":")[1].split()]
-
-
-def pte_frame(pte):
-    return pte & layout().PTE_PFN_MASK
 
 
 # ---- several CPUs: hilo-cpus against percpu[], apic_ids[] and QEMU's threads
@@ -874,8 +815,10 @@ NOT_READY = {      # command -> what it must say before mm_init (error or note)
     "hilo-meminfo": "the memory map is not set up yet",
     "hilo-kmap-local": "not set up yet (kmap_pte is NULL)",
     "hilo-mappings": "the kernel's page tables are not set up yet",
+    "hilo-walk pid 0": "the memory map is not set up yet",
 }
-WORK_EARLY = ("hilo-tasks", "hilo-walk 0xc0100000", "hilo-dmesg", "hilo-cpus", "hilo-cmdline")
+WORK_EARLY = ("hilo-tasks", "hilo-walk 0xc0100000", "hilo-dmesg", "hilo-cpus", "hilo-cmdline",
+              "hilo-ps")
 
 
 def early_command(where, command):

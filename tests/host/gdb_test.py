@@ -3,10 +3,14 @@
 
 Boots the kernel paused through tools/run with QEMU's gdbstub on a free
 port of 127.0.0.1, runs `gdb -batch` on it with hilo's commands
-(tools/gdb/hilo.py) and the checks of tests/host/gdb_checks.py, which stop the
-kernel's gdbscenario case in kmap_local_page, kunmap_local,
-flush_all_zero_pkmaps and kmap_local_sched_in and compare what the hilo-*
-commands print with what the kernel recorded, hilo-cpus with percpu[].
+(tools/gdb/hilo.py) and the checks of the scenario its command line
+selects: tests/host/gdb_checks.py for gdbscenario.local_and_pool, which
+stop the kernel in kmap_local_page, kunmap_local, flush_all_zero_pkmaps and
+kmap_local_sched_in and compare what the hilo-* commands print with what
+the kernel recorded, hilo-cpus with percpu[]; tests/host/gdb_process_checks.py
+for gdbscenario.process, which stops in gdbs_processes_ready and in a
+real program's sys_nanosleep and checks hilo-ps and hilo-walk pid/cr3
+against each mm and its tables read physically.
 Then writes the outcome as KTAP to $LOG, where tests/host/runner.py reads
 it like a boot's:
 
@@ -47,6 +51,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 TOOLS_RUN = os.path.join(ROOT, "tools", "run")
 HILO_GDB = os.path.join(ROOT, "tools", "gdb", "hilo.py")
 CHECKS = os.path.join(ROOT, "tests", "host", "gdb_checks.py")
+# The scenarios with checks of their own (test= of the command line ->
+# script); any other runs CHECKS.
+SCENARIO_CHECKS = {"gdbscenario.process": os.path.join(ROOT, "tests", "host",
+                                                        "gdb_process_checks.py")}
 SUITE = "gdb"
 GRACE = 15          # seconds gdb and QEMU get beyond TIMEOUT to end
 REMOTE_TIMEOUT = 30  # seconds gdb waits for a gdbstub reply (QEMU may be slow
@@ -80,12 +88,19 @@ def start_qemu(env, serial, port):
                             start_new_session=True)
 
 
+def checks_script(cmdline):
+    """The check script of the scenario the command line selects."""
+    selection = next((w[len("test="):] for w in cmdline.split() if w.startswith("test=")), "")
+    return SCENARIO_CHECKS.get(selection, CHECKS)
+
+
 def run_gdb(env, kernel, port, files, timeout):
     """gdb -batch with the checks; its transcript goes to files['gdb']."""
     command = ["gdb", "-batch", "-nx", kernel,
                "-ex", "set pagination off", "-ex", f"set remotetimeout {REMOTE_TIMEOUT}",
                "-ex", f"source {HILO_GDB}",
-               "-ex", f"target remote 127.0.0.1:{port}", "-x", CHECKS]
+               "-ex", f"target remote 127.0.0.1:{port}", "-x",
+               checks_script(env.get("CMDLINE", ""))]
     gdb_env = dict(env, GDBTEST_RESULTS=files["results"], GDBTEST_SERIAL=files["serial"])
     with open(files["gdb"], "w") as transcript:
         try:

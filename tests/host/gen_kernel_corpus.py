@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
-"""Write seed corpora for fuzz_memmap and fuzz_cmdline: tests/host/corpus/{memmap,cmdline}/.
+"""Write seed corpora for fuzz_memmap, fuzz_cmdline and fuzz_elf:
+tests/host/corpus/{memmap,cmdline,elf}/.
 
 memmap seeds are a width byte (32 + b % 32 bits), a flags byte and raw
 entries of 20 bytes (addr, len: u64; type: u32), as fuzz_memmap.c reads
 them: QEMU's pc and q35 e820 maps at 1G and 16G, a Bochs-like map with
 ACPI entries, and overlapping, zero-length, unknown-type and wrapping
-entries.  Run it again after changing the format.
+entries.  elf seeds are whole ELF images (at most a few hundred bytes):
+valid static i386 programs of 2, 3 and 8 PT_LOADs, one with PT_NOTE and
+PT_GNU_STACK, and one image for each kind of rejection.  Run it again
+after changing the format.
 """
 import os
 import struct
@@ -40,6 +44,57 @@ CMDLINES = {
     "repeats": b" ".join(b"p%d=%d" % (i % 40, i) for i in range(60)),
 }
 
+PT_LOAD, PT_NOTE, PT_GNU_STACK = 1, 4, 0x6474E551
+PF_X, PF_W, PF_R = 1, 2, 4
+
+
+def load(off, vaddr, filesz, memsz, flags):
+    return [PT_LOAD, off, vaddr, vaddr, filesz, memsz, flags, 0x1000]
+
+
+def elf_image(phdrs, entry, ident=b"\x7fELF\x01\x01\x01", etype=2, machine=3,
+              phentsize=32, phoff=52, phnum=None, size=None):
+    """File parts first, then the ELF header and program headers over them."""
+    end = 52 + len(phdrs) * 32 if phoff == 52 else 52
+    for p in phdrs:
+        if p[0] == PT_LOAD and p[1] + p[4] <= 0x10000:
+            end = max(end, p[1] + p[4])
+    img = bytearray((0x90 ^ i) & 0xFF for i in range(end))
+    img[0:52] = (ident.ljust(16, b"\0") + struct.pack(
+        "<HHIIIIIHHHHHH", etype, machine, 1, entry, phoff, 0, 0, 52, phentsize,
+        len(phdrs) if phnum is None else phnum, 0, 0, 0))
+    if phoff == 52:
+        for i, p in enumerate(phdrs):
+            img[52 + i * 32:84 + i * 32] = struct.pack("<8I", *p)
+    return bytes(img if size is None else img[:size])
+
+
+TWO = [load(0, 0x10000, 0x100, 0x100, PF_R | PF_X), load(0x100, 0x11100, 0x20, 0x1000, PF_R | PF_W)]
+THREE = [load(0, 0x08048000, 0x1A0, 0x1A0, PF_R | PF_X), load(0x1A0, 0x080491A0, 0x40, 0x40, PF_R),
+         load(0x1E0, 0x0804A1E0, 0x24, 0x2000, PF_R | PF_W)]
+EIGHT = [load(0x200 + i * 0x10, 0x10000 + i * 0x1000 + 0x200 + i * 0x10, 0x10, 0x10,
+              PF_R | (PF_X if i == 0 else 0)) for i in range(8)]
+ELFS = {
+    "valid-2": elf_image(TWO, 0x10074),
+    "valid-3": elf_image(THREE, 0x08048094),
+    "valid-notes": elf_image([TWO[0], [PT_GNU_STACK, 0, 0, 0, 0, 0, PF_R | PF_W, 16],
+                              [PT_NOTE, 0xD4, 0x100D4, 0, 0x20, 0x20, PF_R, 4], TWO[1]], 0x10074),
+    "valid-8": elf_image(EIGHT, 0x10200),
+    "short": elf_image(TWO, 0x10074, size=51),
+    "elf64": elf_image(TWO, 0x10074, ident=b"\x7fELF\x02\x01\x01", machine=62, phentsize=56),
+    "dyn": elf_image(TWO, 0x10074, etype=3),
+    "phoff-wraps": elf_image(TWO, 0x10074, phoff=0xFFFFFFE0),
+    "file-part-wraps": elf_image([TWO[0], load(0xFFFFF100, 0x11100, 0x1000, 0x1000, PF_R | PF_W)], 0x10074),
+    "vaddr-wraps": elf_image([TWO[0], load(0x100, 0x11100, 0x20, 0xFFFFF000, PF_R | PF_W)], 0x10074),
+    "below-min": elf_image([load(0, 0xF000, 0x100, 0x100, PF_R | PF_X), TWO[1]], 0xF074),
+    "misaligned": elf_image([TWO[0], load(0x100, 0x11104, 0x20, 0x1000, PF_R | PF_W)], 0x10074),
+    "overlap": elf_image([THREE[0], load(0x100, 0x08048100, 0x40, 0x40, PF_R), THREE[2]], 0x08048094),
+    "same-page": elf_image([TWO[0], load(0x100, 0x10100, 0x20, 0x1000, PF_R | PF_W)], 0x10074),
+    "out-of-order": elf_image([THREE[1], THREE[0], THREE[2]], 0x08048094),
+    "entry-in-data": elf_image(THREE, 0x0804B000),
+    "too-many": elf_image(EIGHT + [load(0x280, 0x18280, 0x10, 0x10, PF_R)], 0x10200),
+}
+
 
 def main():
     d = os.path.join(HERE, "corpus", "memmap")
@@ -55,6 +110,11 @@ def main():
     for name, text in CMDLINES.items():
         with open(os.path.join(d, name), "wb") as f:
             f.write(text)
+    d = os.path.join(HERE, "corpus", "elf")
+    os.makedirs(d, exist_ok=True)
+    for name, image in ELFS.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(image)
 
 
 if __name__ == "__main__":

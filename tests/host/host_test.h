@@ -1,9 +1,9 @@
 /*
  * A minimal test harness for the host unit tests of the kernel's pure code
- * (memmap_test.c, cmdline_test.c, vsprintf_test.c, page_alloc_test.c):
- * a table of cases, CHECK() failing the current case with the file, line
- * and condition, one "ok"/"not ok" line per case, then "N passed, N failed"
- * and a non-zero exit status when any failed.
+ * (memmap_test.c, cmdline_test.c, vsprintf_test.c, page_alloc_test.c,
+ * elf_test.c): a table of cases, CHECK() failing the current case with
+ * the file, line and condition, one "ok"/"not ok" line per case, then
+ * "N passed, N failed" and a non-zero exit status when any failed.
  */
 #ifndef TESTS_HOST_HOST_TEST_H
 #define TESTS_HOST_HOST_TEST_H

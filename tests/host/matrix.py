@@ -44,6 +44,7 @@ class Config:
     cmdline: str = ""
     kernel: str = ""
     smp: int = 1
+    qemu: str = "i386"
 
 
 def parse_matrix_line(words, where):
@@ -65,10 +66,12 @@ def parse_matrix_line(words, where):
     config.kernel = "debug" if boot == "kernel" else "plain"
     for option in options:
         key, eq, value = option.partition("=")
-        if not eq or key not in ("log", "cmdline", "kernel", "smp"):
-            raise MatrixError(f"{where}: unknown option {option!r} (log=, cmdline=, kernel=, smp=)")
+        if not eq or key not in ("log", "cmdline", "kernel", "smp", "qemu"):
+            raise MatrixError(f"{where}: unknown option {option!r} (log=, cmdline=, kernel=, smp=, qemu=)")
         if key == "kernel" and value not in ("debug", "plain"):
             raise MatrixError(f"{where}: kernel must be debug or plain, not {value!r}")
+        if key == "qemu" and value not in ("i386", "x86_64"):
+            raise MatrixError(f"{where}: qemu must be i386 or x86_64, not {value!r}")
         if key == "smp":
             if not value.isdigit() or not 1 <= int(value) <= 16:
                 raise MatrixError(f"{where}: smp must be a CPU count from 1 to 16, not {value!r}")

@@ -145,7 +145,35 @@ static void misuses_are_named_panics(void)
 	__free_pages(q, 2);
 }
 
+/*
+ * A range-limited allocation takes a block inside the range, splits it
+ * like any other, and fails (changing nothing) when no free block fits.
+ */
+static void range_limited_blocks_stay_in_range(void)
+{
+	unsigned long lo = DMA_PAGES + 2048, hi = lo + 1024;	/* the second 4 MiB of highmem */
+	struct page *p, *q;
+
+	host_mm_setup(DMA_PAGES + 1024, 2048, NULL, NULL);
+	take_snapshot();
+	p = alloc_pages_range(GFP_HIGHUSER, 0, lo, hi);
+	CHECK(p && page_to_pfn(p) >= lo && page_to_pfn(p) < hi && PageHighMem(p));
+	q = alloc_pages_range(GFP_HIGHUSER, 3, lo, hi);
+	CHECK(q && page_to_pfn(q) >= lo && page_to_pfn(q) + 8 <= hi);
+	CHECK(host_buddy_check() == NULL);
+	/* A block that only partly lies in the range is not used; no RAM, nothing. */
+	CHECK(alloc_pages_range(GFP_HIGHUSER, 0, lo - 512, lo) == NULL);
+	CHECK(alloc_pages_range(GFP_HIGHUSER, 0, max_pfn, ~0UL) == NULL);
+	/* Below a limit, GFP_HIGHUSER falls back to lowmem as usual. */
+	p = alloc_pages_range(GFP_HIGHUSER, 0, 0, 1024);
+	__free_pages(q, 3);
+	CHECK(p && page_to_pfn(p) < 1024 && !PageHighMem(p));
+	__free_pages(p, 0);
+	CHECK(same_as_snapshot() || host_buddy_check() == NULL);
+}
+
 static const struct host_case cases[] = {
+	HOST_CASE(range_limited_blocks_stay_in_range),
 	HOST_CASE(boot_frees_in_largest_blocks),
 	HOST_CASE(split_and_merge),
 	HOST_CASE(every_page_once_then_all_merge),

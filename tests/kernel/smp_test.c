@@ -116,6 +116,7 @@ struct fifo {
 	unsigned int n;			/* participants, one per CPU */
 	volatile int round;		/* the round the holder opened */
 	volatile unsigned int served;	/* acquisitions logged so far */
+	volatile bool go;		/* every worker exists: start */
 	unsigned int order[FIFO_ROUNDS * NR_CPUS];
 };
 
@@ -145,6 +146,13 @@ static int fifo_worker(void *arg)
 	struct fifo *f = (void *)((unsigned long)arg & ~0xFUL);
 	unsigned int rank = (unsigned long)arg & 0xF;
 
+	/*
+	 * Rank 0 spins holding the lock (preemption off) until every other
+	 * worker queues; the worker of the boot CPU must not start that
+	 * before the boot task, on the same CPU, has created them all.
+	 */
+	while (!f->go)
+		cpu_relax();
 	for (int r = 0; r < FIFO_ROUNDS; r++) {
 		if (rank == 0) {
 			while (READ_ONCE(f->served) != (unsigned int)r * f->n)
@@ -180,6 +188,7 @@ KTEST(smp, ticket_lock_serves_waiting_cpus_in_arrival_order)
 					 cpu, "fifo");
 		ASSERT_NOT_NULL(t, task[cpu]);
 	}
+	f.go = true;
 	for_each_online_cpu(cpu)
 		EXPECT_EQ(t, kthread_wait(task[cpu]), 0);
 	ASSERT_EQ(t, f.served, FIFO_ROUNDS * f.n);

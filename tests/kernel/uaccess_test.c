@@ -59,23 +59,12 @@ static void ua_teardown(struct ktest *t, struct ua_env *e)
 	EXPECT_EQ(t, nr_free_pages() + (kernel_pt_pages - e->kpt_before), e->free_before);
 }
 
-/* user_page_of - the page mapped at addr in mm, NULL if none; its PTE page's pfn. */
-static struct page *user_page_of(struct mm_struct *mm, unsigned long addr, u64 *pt_pfn)
-{
-	pte_t pte;
-
-	mutex_lock(&mm->mmap_lock);
-	pte = follow_pte(mm, addr, pt_pfn);
-	mutex_unlock(&mm->mmap_lock);
-	return pte_present(pte) ? pfn_to_page(pte_pfn(pte)) : NULL;
-}
-
 /* expect_user_page_pattern - the page at addr in mm holds hp's pattern. */
 static void expect_user_page_pattern(struct ktest *t, struct mm_struct *mm, unsigned long addr,
 				     struct page *hp)
 {
 	u64 pt_pfn;
-	struct page *up = user_page_of(mm, addr, &pt_pfn);
+	struct page *up = follow_page(mm, addr, &pt_pfn);
 	u32 *view;
 
 	if (!up) {
@@ -98,7 +87,7 @@ KTEST(uaccess, copy_to_user_fills_a_demand_zero_highmem_page)
 
 	if (!ua_setup(t, &e))
 		goto out;
-	ASSERT_NULL(t, user_page_of(e.mm, e.rw, &pt_pfn));
+	ASSERT_NULL(t, follow_page(e.mm, e.rw, &pt_pfn));
 	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
 		buf[i] = 0xC0DE0000u ^ i;
 	read_vm_counters(&before);
@@ -106,17 +95,25 @@ KTEST(uaccess, copy_to_user_fills_a_demand_zero_highmem_page)
 	read_vm_counters(&after);
 	EXPECT_EQ(t, after.zero_fills - before.zero_fills, 1);
 
-	page = user_page_of(e.mm, e.rw, &pt_pfn);
+	page = follow_page(e.mm, e.rw, &pt_pfn);
 	ASSERT_NOT_NULL(t, page);
 	if (zones[ZONE_HIGHMEM].managed_pages) {
 		EXPECT_TRUE(t, PageHighMem(page));
 		EXPECT_EQ(t, PageHighMem(pfn_to_page(pt_pfn)), highpte);
 	}
+	/* Above 4 GiB exactly when the CPU can walk it there (and RAM is there). */
+	if (highpte && max_pfn > PFN_4G)
+		EXPECT_EQ(t, pt_pfn >= PFN_4G, pt_above_4g);
+	else
+		EXPECT_LT(t, pt_pfn, PFN_4G);
+	ktest_log(t, "PTE page at pfn %#llx (%s), user page at pfn %#lx",
+		  pt_pfn, pt_above_4g ? "the CPU walks tables above 4 GiB" : "below 4 GiB",
+		  page_to_pfn(page));
 	map = kmap_local_page(page);	/* the same bytes through the kernel's own map */
 	EXPECT_MEMEQ(t, map, buf, PAGE_SIZE);
 	kunmap_local(map);
 	/* The next page was never touched: still not there. */
-	EXPECT_NULL(t, user_page_of(e.mm, e.rw + PAGE_SIZE, &pt_pfn));
+	EXPECT_NULL(t, follow_page(e.mm, e.rw + PAGE_SIZE, &pt_pfn));
 out:
 	ua_teardown(t, &e);
 }
@@ -154,9 +151,9 @@ KTEST(uaccess, pagefault_disabled_copy_fails_instead_of_paging_in)
 	pagefault_disable();
 	EXPECT_EQ(t, put_user(v, (u32 *)e.rw), -EFAULT);
 	pagefault_enable();
-	EXPECT_NULL(t, user_page_of(e.mm, e.rw, &pt_pfn));
+	EXPECT_NULL(t, follow_page(e.mm, e.rw, &pt_pfn));
 	EXPECT_EQ(t, put_user(v, (u32 *)e.rw), 0);
-	EXPECT_NOT_NULL(t, user_page_of(e.mm, e.rw, &pt_pfn));
+	EXPECT_NOT_NULL(t, follow_page(e.mm, e.rw, &pt_pfn));
 out:
 	ua_teardown(t, &e);
 }
@@ -215,8 +212,8 @@ KTEST(uaccess, cow_fault_inside_kmap_local_section_copies_once)
 	ASSERT_EQ(t, put_user(old, (u32 *)e.rw), 0);
 	child = dup_mm(e.mm);
 	ASSERT_NOT_NULL(t, child);
-	theirs = user_page_of(child, e.rw, &pt_pfn);
-	EXPECT_PTR_EQ(t, theirs, user_page_of(e.mm, e.rw, &pt_pfn));
+	theirs = follow_page(child, e.rw, &pt_pfn);
+	EXPECT_PTR_EQ(t, theirs, follow_page(e.mm, e.rw, &pt_pfn));
 	EXPECT_EQ(t, page_count(theirs), 2);
 
 	fill_pattern(hp);
@@ -227,7 +224,7 @@ KTEST(uaccess, cow_fault_inside_kmap_local_section_copies_once)
 	read_vm_counters(&after);
 	EXPECT_EQ(t, after.cow_copies - before.cow_copies, 1);
 
-	mine = user_page_of(e.mm, e.rw, &pt_pfn);
+	mine = follow_page(e.mm, e.rw, &pt_pfn);
 	EXPECT_PTR_NE(t, mine, theirs);
 	EXPECT_EQ(t, page_count(theirs), 1);
 	expect_user_page_pattern(t, e.mm, e.rw, hp);

@@ -9,13 +9,16 @@
     smp       several CPUs: the selected thread's CPU, percpu[], apic_ids[]
     cpuarg    the `cpu N` argument: select that CPU's vCPU
     regions   names of the kernel's virtual regions
-    pgtable   hilo-walk: the PAE page tables, one address or every mapping
+    procs     processes: tasks with an mm, their PDPT, VMAs, zones of frames
+    pgtable   hilo-walk: the PAE page tables, one address, a process's pages,
+              or every mapping of a range
     mappings  hilo-mappings: a range dump, merged into named runs
     page      hilo-page: a page frame and its conversions
     pkmap     hilo-pkmap: the kmap pool and its invariants
     kmap_local  hilo-kmap-local: a task's kmap_local stack
     cpus      hilo-cpus: the online CPUs
     tasks     hilo-tasks
+    ps        hilo-ps: the processes, their mms, RSS and page tables by zone
     dmesg     hilo-dmesg
     meminfo   hilo-meminfo: the zones, the buddy free lists, highmem, the kmap pool
     cmdline   hilo-cmdline: the parsed command line and its raw text
@@ -32,8 +35,8 @@ import sys
 # (no module imports one after it: the imports form no cycle), once per
 # load(), so that every command class exists exactly once.
 MODULES = ("errors", "buildid", "layout", "target", "command", "kernel", "ready", "smp", "cpuarg",
-           "regions", "pgtable",
-           "mappings", "pkmap", "kmap_local", "cpus", "page", "tasks", "dmesg", "qemu",
+           "regions", "procs", "pgtable",
+           "mappings", "pkmap", "kmap_local", "cpus", "page", "tasks", "ps", "dmesg", "qemu",
            "meminfo", "cmdline", "functions", "bt", "version")
 
 

@@ -8,6 +8,16 @@ that are not mapped anywhere, and it is independent of the page tables
 being examined.  gdb caches target memory between resumes, so the cache
 is flushed on entering and leaving the mode: cached virtual bytes must
 not answer a physical read, nor the reverse.
+
+That mode reaches the first 4 GiB only: gdb debugs hilo as an i386
+target, whose addresses are 32 bits, and qemu-system-i386's gdbstub cuts
+an address to its 32-bit target_ulong before reading (0x100001000 would
+read 0x1000).  PAE page tables point above 4 GiB (user PTE pages come
+from highmem, which goes up to 64 GiB), so memory there is read through
+QEMU's monitor instead: `monitor xp /Ngx ADDR` (gdb's qRcmd packet) takes
+a 64-bit physical address and prints N 64-bit words, which are parsed
+back into bytes.  It is slower (text, one command per 4 KiB) and used
+only above 4 GiB.
 """
 
 import contextlib
@@ -56,13 +66,67 @@ def physical_mode():
             _phymem_mode(False)
 
 
+# PAE's physical addresses: 52 bits in the entries' format, of which the
+# CPU may implement fewer; anything at or above this is not memory.
+PHYS_END = 1 << 52
+MONITOR_CHUNK = 4096    # bytes per monitor xp command: one page table
+
+
 def read_phys(addr, size):
-    """size bytes of physical memory at addr."""
+    """size bytes of physical memory at addr, below 4 GiB or above."""
+    if not 0 <= addr and addr + size <= PHYS_END:
+        raise HiloError(f"physical {addr:#x} is beyond PAE's 52-bit physical addresses")
     if addr + size > ADDRESS_END:
-        raise HiloError(f"physical {addr:#x} is above 4 GiB, beyond gdb's 32-bit "
-                        f"addresses (use: monitor xp /2wx {addr:#x})")
+        return read_phys_monitor(addr, size)
     with physical_mode():
         return bytes(gdb.selected_inferior().read_memory(addr, size))
+
+
+def above_4g(phys):
+    """Whether a physical address is beyond what the gdbstub reaches."""
+    return phys >= ADDRESS_END
+
+
+def read_phys_monitor(addr, size):
+    """size bytes at physical addr, read by QEMU's monitor (xp /gx), which
+    takes 64-bit physical addresses: for memory above 4 GiB."""
+    start, end = addr & ~7, (addr + size + 7) & ~7
+    data = bytearray()
+    for chunk in range(start, end, MONITOR_CHUNK):
+        data += _monitor_xp(chunk, min(MONITOR_CHUNK, end - chunk) // 8)
+    return bytes(data[addr - start:addr - start + size])
+
+
+def _monitor_xp(addr, count):
+    """count 64-bit words at physical addr through `monitor xp`, as bytes.
+    Its lines are "ADDRESS: 0xWORD 0xWORD"; an address QEMU cannot read
+    ends the dump with "Cannot access memory"."""
+    require_target()
+    command = f"monitor xp /{count}gx {addr:#x}"
+    try:
+        out = gdb.execute(command, to_string=True)
+    except gdb.error as e:
+        raise HiloError(f"physical {addr:#x} is above 4 GiB, which the gdbstub does not "
+                        f"reach, and QEMU's monitor failed: {command}: {e}") from None
+    words = []
+    for line in out.splitlines():
+        where, sep, rest = line.partition(":")
+        if not sep:
+            continue
+        try:
+            at = int(where, 16)
+        except ValueError:
+            continue
+        if at != addr + 8 * len(words):
+            raise HiloError(f"{command}: unexpected line {line.strip()!r}")
+        if "Cannot access memory" in rest:
+            break
+        words += [int(w, 16) for w in rest.split()]
+    if len(words) != count:
+        raise HiloError(f"cannot read physical memory at {addr + 8 * len(words):#x} "
+                        f"through QEMU's monitor ({command} gave {len(words)} of {count} "
+                        "words): not RAM?")
+    return struct.pack(f"<{count}Q", *words)
 
 
 ENTRY_SIZE = 8      # a PAE table entry: 64 bits (asm/pgtable.h asserts it)
