@@ -40,7 +40,6 @@
  */
 #include <asm/uaccess.h>
 #include <hilo/highmem.h>
-#include <hilo/mutex.h>
 #include <hilo/printk.h>
 #include <hilo/string.h>
 #include <hilo/vmstat.h>
@@ -133,12 +132,8 @@ static unsigned int run_touch(const struct bench_case *c, unsigned int iters)
 static struct page *user_page(struct mm_struct *mm, unsigned long addr)
 {
 	u64 pt_pfn;
-	pte_t pte;
 
-	mutex_lock(&mm->mmap_lock);
-	pte = follow_pte(mm, addr, &pt_pfn);
-	mutex_unlock(&mm->mmap_lock);
-	return pte_present(pte) ? pfn_to_page(pte_pfn(pte)) : NULL;
+	return follow_page(mm, addr, &pt_pfn);
 }
 
 /* page_differs - see mm/user_bench.h. */
