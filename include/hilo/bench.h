@@ -123,9 +123,9 @@ struct bench_case {
 	struct bench_expect expect[BENCH_MAX_EXPECT];
 	/*
 	 * Also measure it on every online CPU at once, when there are
-	 * several (bench_run_smp): setup, run, check and teardown are then
-	 * called on each CPU by a thread bound to it, and must keep per-CPU
-	 * state (each CPU its own pages).
+	 * several (bench_run_smp): setup, prepare, run, check and teardown
+	 * are then called on each CPU by a thread bound to it, and must keep
+	 * per-CPU state (each CPU its own pages).
 	 */
 	bool smp;
 };
