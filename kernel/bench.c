@@ -7,8 +7,9 @@
  *     for every selected case:  bench_run_case()
  *         setup ............................. skipped if it says why
  *         bench_overhead_per_op()  BENCH_RUNS runs of empty_loop: the median
- *         BENCH_WARMUP_RUNS runs of ->run ... not timed, not checked
+ *         BENCH_WARMUP_RUNS runs of ->run ... not checked
  *         BENCH_RUNS runs of ->run .......... bench_timed_run() + bench_check_run()
+ *           (each run: ->prepare, untimed, then the clock around ->run)
  *         bench_stats_compute() on cycles per op minus the overhead
  *         check, teardown
  *       bench_print_result()                 one machine-readable line
@@ -123,13 +124,21 @@ void bench_read_counters(const struct bench_case *c, unsigned long *v)
 
 /*
  * bench_timed_run - one run of fn over c->iters iterations between two clock
- * reads; the counters are read outside the bracket.
+ * reads; the counters are read outside the bracket, and so is the case's
+ * ->prepare before a run of the case itself (not of the empty loop).  A
+ * case that cannot get ready is not run: run->unprepared says why.
  */
 void bench_timed_run(const struct bench_case *c, bench_run_fn fn, struct bench_run *run)
 {
 	unsigned long before[BENCH_MAX_EXPECT];
 	u64 start;
 
+	run->unprepared = fn == c->run && c->prepare ? c->prepare(c) : NULL;
+	if (run->unprepared) {
+		run->cycles = run->done = 0;
+		memset(run->moved, 0, sizeof(run->moved));
+		return;
+	}
 	bench_read_counters(c, before);
 	start = bench_clock();
 	run->done = fn(c, c->iters);
@@ -186,6 +195,8 @@ static void check_expect(const struct bench_case *c, const struct bench_expect *
 void bench_check_run(const struct bench_case *c, const struct bench_run *run,
 		      unsigned int nr, struct bench_result *r)
 {
+	if (run->unprepared)
+		bench_fail(r, "run %u: not prepared: %s", nr, run->unprepared);
 	if (run->done != c->iters)
 		bench_fail(r, "run %u completed %u of %u iterations", nr, run->done, c->iters);
 	for (unsigned int i = 0; i < BENCH_MAX_EXPECT; i++)

@@ -12,10 +12,15 @@
 
 typedef unsigned int (*bench_run_fn)(const struct bench_case *c, unsigned int iters);
 
-/* One timed run: its cycles, the iterations done, each counter's move. */
+/*
+ * One timed run: its cycles, the iterations done, each counter's move;
+ * unprepared: what the case's ->prepare said instead of getting ready
+ * (the run was not made).
+ */
 struct bench_run {
 	u64 cycles;
 	unsigned int done;
+	const char *unprepared;
 	unsigned long moved[BENCH_MAX_EXPECT];
 };
 

@@ -90,7 +90,8 @@ static int smp_worker(void *arg)
 	mine->overhead = bench_overhead_per_op(c);
 	for (unsigned int i = 0; i < BENCH_WARMUP_RUNS; i++) {
 		smp_barrier(s);		/* full length even when scaled: kmap.wrap's pool state */
-		c->run(s->full, s->full->iters);
+		if (!c->prepare || !c->prepare(s->full))
+			c->run(s->full, s->full->iters);
 	}
 	smp_snapshot(s, 0);
 	for (unsigned int i = 0; i < s->runs; i++) {

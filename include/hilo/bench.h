@@ -21,11 +21,17 @@
  *   iterations, whose median is the timer overhead; BENCH_WARMUP_RUNS
  *   untimed runs; BENCH_RUNS timed runs of ->iters iterations each, every
  *   run bracketed by a serialized rdtsc, the overhead subtracted from
- *   each; then check() and teardown().  Each run becomes cycles per operation (an iteration
- *   performs ->ops_per_iter operations), in tenths of a cycle; the result
- *   is their median, min, max and quartiles.
+ *   each; then check() and teardown().  Before each run of the case
+ *   (warm-up and timed, not the empty loop) prepare(), if any, outside
+ *   the bracket: a workload that uses something up (a fresh mapping to
+ *   fault in, pages shared by a fork) is set up again there, untimed.
+ *   Each run becomes cycles per operation (an iteration performs
+ *   ->ops_per_iter operations), in tenths of a cycle; the result is their
+ *   median, min, max and quartiles.
  *
  * Sanity checks, on every timed run:
+ *   - prepare() returns NULL (else the run is not made: what it returned
+ *     is the failure);
  *   - run() returns the iterations it completed: it must be ->iters;
  *   - each ->expect[] names a counter the measured code moves by itself
  *     (kmap_stats, tlb_stats, a zone's free pages):
@@ -103,6 +109,12 @@ struct bench_case {
 	unsigned long arg;		/* the workload's parameter (page kind, depth) */
 	/* NULL when ready, else why the case cannot run here (it is skipped). */
 	const char *(*setup)(const struct bench_case *c);
+	/*
+	 * Before every run of ->run, warm-up and timed, outside the clock:
+	 * NULL when the workload is ready for ->iters iterations, else what
+	 * went wrong (a sanity failure).  NULL when a run uses nothing up.
+	 */
+	const char *(*prepare)(const struct bench_case *c);
 	/* The measured loop: returns the iterations it completed. */
 	unsigned int (*run)(const struct bench_case *c, unsigned int iters);
 	/* After the runs: NULL, or what is wrong (a sanity failure). */
@@ -111,9 +123,9 @@ struct bench_case {
 	struct bench_expect expect[BENCH_MAX_EXPECT];
 	/*
 	 * Also measure it on every online CPU at once, when there are
-	 * several (bench_run_smp): setup, run, check and teardown are then
-	 * called on each CPU by a thread bound to it, and must keep per-CPU
-	 * state (each CPU its own pages).
+	 * several (bench_run_smp): setup, prepare, run, check and teardown
+	 * are then called on each CPU by a thread bound to it, and must keep
+	 * per-CPU state (each CPU its own pages).
 	 */
 	bool smp;
 };

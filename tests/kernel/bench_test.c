@@ -72,9 +72,12 @@ KTEST(bench, tenths_print_with_one_decimal)
 
 static struct {
 	unsigned long counter;
-	unsigned int setups, runs, checks, teardowns;
+	unsigned int setups, prepares, runs, checks, teardowns;
 	unsigned int short_by;		/* iterations each run leaves out */
+	unsigned int prepared;		/* prepares not yet followed by their run */
+	unsigned int unprepared_runs;	/* runs not right after a prepare */
 	const char *setup_says;		/* setup's answer: NULL, or why not */
+	const char *prepare_says;	/* prepare's answer */
 	const char *check_says;		/* check's answer */
 } tiny;
 
@@ -84,11 +87,21 @@ static const char *tiny_setup(const struct bench_case *c)
 	return tiny.setup_says;
 }
 
+static const char *tiny_prepare(const struct bench_case *c)
+{
+	tiny.prepares++;
+	tiny.prepared++;
+	return tiny.prepare_says;
+}
+
 static unsigned int tiny_run(const struct bench_case *c, unsigned int iters)
 {
 	unsigned int i;
 
 	tiny.runs++;
+	if (tiny.prepared != 1)
+		tiny.unprepared_runs++;
+	tiny.prepared = 0;
 	for (i = 0; i + tiny.short_by < iters; i++)
 		WRITE_ONCE(tiny.counter, tiny.counter + 1);
 	return i;
@@ -114,7 +127,8 @@ static unsigned long tiny_read(const struct bench_case *c)
 #define TINY_CASE(num_, den_)                                                 \
 	{ .name = "tiny.case", .what = "one counter increment",               \
 	  .iters = TINY_ITERS, .ops_per_iter = 2, .setup = tiny_setup,        \
-	  .run = tiny_run, .check = tiny_check, .teardown = tiny_teardown,    \
+	  .prepare = tiny_prepare, .run = tiny_run, .check = tiny_check,      \
+	  .teardown = tiny_teardown,                                          \
 	  .expect = { { "tiny.counter", tiny_read, num_, den_, true } } }
 
 static const struct bench_case tiny_honest = TINY_CASE(1, 1);
@@ -123,12 +137,13 @@ static const struct bench_case tiny_fraction = TINY_CASE(1, 3);
 
 /* run_tiny - reset the workload, let the test adjust it, run the case. */
 static void run_tiny(const struct bench_case *c, unsigned int short_by,
-		     const char *setup_says, const char *check_says,
-		     struct bench_result *r)
+		     const char *setup_says, const char *prepare_says,
+		     const char *check_says, struct bench_result *r)
 {
 	memset(&tiny, 0, sizeof(tiny));
 	tiny.short_by = short_by;
 	tiny.setup_says = setup_says;
+	tiny.prepare_says = prepare_says;
 	tiny.check_says = check_says;
 	bench_run_case(c, r);
 }
@@ -137,12 +152,15 @@ KTEST(bench, honest_workload_passes_every_sanity_check)
 {
 	struct bench_result r;
 
-	run_tiny(&tiny_honest, 0, NULL, NULL, &r);
+	run_tiny(&tiny_honest, 0, NULL, NULL, NULL, &r);
 	EXPECT_EQ(t, r.status, BENCH_OK);
 	EXPECT_STREQ(t, r.why, "");
 	EXPECT_EQ(t, r.ops, TINY_ITERS * 2);
 	EXPECT_EQ(t, r.moved[0], TINY_ITERS * BENCH_RUNS);
 	EXPECT_EQ(t, tiny.runs, BENCH_WARMUP_RUNS + BENCH_RUNS);
+	/* prepare before every run of the case, and never before the empty loop's */
+	EXPECT_EQ(t, tiny.prepares, BENCH_WARMUP_RUNS + BENCH_RUNS);
+	EXPECT_EQ(t, tiny.unprepared_runs, 0);
 	EXPECT_EQ(t, tiny.setups, 1);
 	EXPECT_EQ(t, tiny.checks, 1);
 	EXPECT_EQ(t, tiny.teardowns, 1);
@@ -157,14 +175,24 @@ KTEST(bench, honest_workload_passes_every_sanity_check)
 static const struct insane_case {
 	const struct bench_case *c;
 	unsigned int short_by;
+	const char *prepare_says;
 	const char *check_says;
 	const char *why;
+	unsigned int runs;		/* runs of the workload made */
 } insane_cases[] = {
-	{ &tiny_wrong_count, 0, NULL,
-	  "run 1: tiny.counter moved by 64 over 64 iterations, expected 128 (2/1 per iteration)" },
-	{ &tiny_honest, 1, NULL, "run 1 completed 63 of 64 iterations" },
-	{ &tiny_fraction, 0, NULL, "tiny.counter: 1/3 per iteration is no whole count over 64 iterations" },
-	{ &tiny_honest, 0, "the copy did not happen", "the copy did not happen" },
+	{ &tiny_wrong_count, 0, NULL, NULL,
+	  "run 1: tiny.counter moved by 64 over 64 iterations, expected 128 (2/1 per iteration)",
+	  BENCH_WARMUP_RUNS + BENCH_RUNS },
+	{ &tiny_honest, 1, NULL, NULL, "run 1 completed 63 of 64 iterations",
+	  BENCH_WARMUP_RUNS + BENCH_RUNS },
+	{ &tiny_fraction, 0, NULL, NULL,
+	  "tiny.counter: 1/3 per iteration is no whole count over 64 iterations",
+	  BENCH_WARMUP_RUNS + BENCH_RUNS },
+	{ &tiny_honest, 0, NULL, "the copy did not happen", "the copy did not happen",
+	  BENCH_WARMUP_RUNS + BENCH_RUNS },
+	/* a workload that cannot get ready is never run, and says why */
+	{ &tiny_honest, 0, "no room for the mapping", NULL,
+	  "run 1: not prepared: no room for the mapping", 0 },
 };
 
 KTEST(bench, dishonest_workloads_fail_sanity_with_the_reason)
@@ -173,9 +201,10 @@ KTEST(bench, dishonest_workloads_fail_sanity_with_the_reason)
 		const struct insane_case *ic = &insane_cases[i];
 		struct bench_result r;
 
-		run_tiny(ic->c, ic->short_by, NULL, ic->check_says, &r);
+		run_tiny(ic->c, ic->short_by, NULL, ic->prepare_says, ic->check_says, &r);
 		EXPECT_EQ(t, r.status, BENCH_INSANE);
 		EXPECT_STREQ(t, r.why, ic->why);
+		EXPECT_EQ(t, tiny.runs, ic->runs);
 		EXPECT_EQ(t, tiny.teardowns, 1);
 	}
 }
@@ -184,10 +213,11 @@ KTEST(bench, setup_that_says_why_not_skips_without_running)
 {
 	struct bench_result r;
 
-	run_tiny(&tiny_honest, 0, "no highmem here", NULL, &r);
+	run_tiny(&tiny_honest, 0, "no highmem here", NULL, NULL, &r);
 	EXPECT_EQ(t, r.status, BENCH_SKIPPED);
 	EXPECT_STREQ(t, r.skip_reason, "no highmem here");
 	EXPECT_EQ(t, tiny.runs, 0);
+	EXPECT_EQ(t, tiny.prepares, 0);
 	EXPECT_EQ(t, tiny.checks, 0);
 	EXPECT_EQ(t, tiny.teardowns, 0);
 }
