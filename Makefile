@@ -340,8 +340,9 @@ fuzz: $(patsubst %,$(BUILD)/host/fuzz_%,$(FUZZERS))
 	done
 
 # The benchmarks (tools/bench, docs/bench.md): boot the plain kernel with
-# bench=* in both direct-map modes (2 MiB, 4 KiB), ROUNDS=3 times each;
-# print a table, write $(BUILD)/bench/results.{csv,json,md} and bench.png.
+# bench=* in both direct-map modes (2 MiB, 4 KiB), ROUNDS=3 times each,
+# and the user page fault and fork+exit cases again with `nohighpte`;
+# print the tables, write $(BUILD)/bench/results.{csv,json,md} and bench.png.
 # BENCH=GLOB[,GLOB] selects cases.
 bench: $(KERNEL)
 	$(Q)tools/bench
@@ -376,7 +377,7 @@ help:
 	@echo '  host-test host unit tests (clang, ASan, UBSan): firmware tables, memmap, cmdline, vsprintf, buddy allocator, ELF parser'
 	@echo '  fuzz     run each libFuzzer target ($(FUZZERS)) for FUZZ_S seconds (default 30)'
 	@echo '  debug    boot paused under QEMU gdbstub and attach gdb'
-	@echo '  bench    benchmark every mapping path, 2M vs 4K direct map: table, $(BUILD)/bench/ (BENCH=glob)'
+	@echo '  bench    benchmark every mapping path (2M vs 4K direct map) and user page faults and fork+exit (highpte vs nohighpte): table, $(BUILD)/bench/ (BENCH=glob)'
 	@echo '  stress   DURATION s of every mapping path on every CPU at once, checked: $(BUILD)/stress/'
 	@echo '  check    reject deprecated kmap()/kmap_atomic() uses outside mm/ and tests/'
 	@echo '  deps     install the Debian packages hilo needs (make does it when one is missing)'
