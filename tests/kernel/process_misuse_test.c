@@ -2,6 +2,7 @@
  * Misuse of the process and address-space calls ends in a named panic,
  * proved by the runner booting each case on its own.
  */
+#include <hilo/kthread.h>
 #include <hilo/ktest.h>
 #include <hilo/mm_user.h>
 #include <hilo/process.h>
@@ -51,4 +52,23 @@ KTEST_EXPECT_PANIC(process, kernel_pointer_into_user_space_oopses,
 	ASSERT_EQ(t, do_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS),
 		  0x40000000);
 	(void)*(volatile u32 *)0x40000000;
+}
+
+static int exit_holding_an_mm(void *arg)
+{
+	use_mm(arg);
+	return 0;	/* kthread_exit: the mm is still its address space */
+}
+
+KTEST_EXPECT_PANIC(process, kthread_exit_with_an_mm_panics,
+		   "exits with an address space: unuse_mm() first")
+{
+	struct mm_struct *mm = mm_alloc();
+	struct task_struct *k;
+
+	ASSERT_NOT_NULL(t, mm);
+	k = kthread_create(exit_holding_an_mm, mm, "mm-holder");
+	ASSERT_NOT_NULL(t, k);
+	kthread_start(k);
+	kthread_wait(k);
 }
