@@ -10,8 +10,10 @@
     cpuarg    the `cpu N` argument: select that CPU's vCPU
     regions   names of the kernel's virtual regions
     procs     processes: tasks with an mm, their PDPT, VMAs, zones of frames
-    pgtable   hilo-walk: the PAE page tables, one address, a process's pages,
-              or every mapping of a range
+    pgtable   the PAE page tables: entries, the walk of one address, every
+              mapping of a range
+    procwalk  a process's tables (hilo-walk pid N, cr3 VALUE): its present pages
+    walk      hilo-walk: one address, from a CPU's CR3 or a process's tables
     mappings  hilo-mappings: a range dump, merged into named runs
     page      hilo-page: a page frame and its conversions
     pkmap     hilo-pkmap: the kmap pool and its invariants
@@ -35,7 +37,7 @@ import sys
 # (no module imports one after it: the imports form no cycle), once per
 # load(), so that every command class exists exactly once.
 MODULES = ("errors", "buildid", "layout", "target", "command", "kernel", "ready", "smp", "cpuarg",
-           "regions", "procs", "pgtable",
+           "regions", "procs", "pgtable", "procwalk", "walk",
            "mappings", "pkmap", "kmap_local", "cpus", "page", "tasks", "ps", "dmesg", "qemu",
            "meminfo", "cmdline", "functions", "bt", "version")
 
