@@ -51,6 +51,10 @@
  * the 64-bit set), needs the i386 emulator, so this is how a GDB session
  * gets PTE pages above 4 GiB to read.  The parent's tables stay where the
  * kernel puts them.
+ *
+ * The constants and the scenario's struct are in gdbscenario_process.h;
+ * building the address spaces, the patterns and the hold of highmem below
+ * 4 GiB in gdbscenario_process_mm.c.  This file runs the processes.
  */
 #include <asm/uaccess.h>
 #include <hilo/highmem.h>
@@ -71,154 +75,7 @@
 #include <uapi/hilo/abi.h>
 #include <uapi/hilo/errno.h>
 
-#define GDBP_PARENT_XOR 0xa5a5a5a5u
-#define GDBP_FORKED_XOR 0x3c3c3c3cu
-#define GDBP_CHILD_XOR  0x5c5c5c5cu
-
-#define GDBP_CODE       0x08048000UL	/* 2 pages, read + exec: both read */
-#define GDBP_CODE_PAGES 2
-#define GDBP_HEAP       (GDBP_CODE + GDBP_CODE_PAGES * PAGE_SIZE)	/* brk: 2 pages */
-#define GDBP_HEAP_PAGES 2
-#define GDBP_DATA       0x401fc000UL	/* 8 pages, 4 each side of 0x40200000 */
-#define GDBP_DATA_PAGES 8
-#define GDBP_STACK      (USER_STACK_TOP - USER_STACK_SIZE)
-
-/* The data pages the parent writes (bit i: page i of GDBP_DATA). */
-#define GDBP_PARENT_DATA 0x5bu		/* pages 0, 1, 3, 4, 6 */
-#define GDBP_FORKED_PAGE 1		/* written again after the fork: copied */
-#define GDBP_CHILD_PAGE  7		/* installed in the child only */
-
-/* What each mm maps once the scenario is set up. */
-#define GDBP_PARENT_RSS (GDBP_CODE_PAGES + 1 + 5 + 2)	/* code, heap 0, data, stack */
-#define GDBP_CHILD_RSS  (GDBP_PARENT_RSS + 1)		/* + data page 7 */
-#define GDBP_PTE_PAGES  4	/* code+heap, data (2), stack */
-#define GDBP_ZOMBIE_STATUS (3 << 8)
-
-struct gdbp_scenario {
-	struct task_struct *parent, *child, *zombie;
-	struct mm_struct *mm[2];		/* the parent's, the child's */
-	unsigned long data, heap, stack_top;	/* for GDB: where the patterns are */
-	u32 parent_xor, forked_xor, child_xor;
-	struct wait_queue_head wq;
-	bool child_ready, done;
-	/* Results, checked by the test task. */
-	int parent_err;				/* the line of the first failure */
-	const char *parent_what;		/* and its condition */
-	unsigned long rss[2], pt_pages[2];	/* each mm's totals at the stop */
-	unsigned long hold_pages;		/* highmem held below 4 GiB */
-	u64 child_pt_pfn, child_pfn, copy_pfn;	/* from above 4 GiB when held */
-	int zombie_status;
-	bool zombie_seen;
-};
-
-#define GDBP_PFN_4G (1UL << (32 - PAGE_SHIFT))
-
-/* Highmem blocks held below 4 GiB, by order; the pages they hold. */
-struct gdbp_hold {
-	struct list_head below[NR_PAGE_ORDERS];
-	unsigned long pages;
-};
-
-/*
- * hold_highmem_below_4g - empty every free list of ZONE_HIGHMEM, largest
- * blocks first (each allocation takes a block of exactly that order while
- * its list is not empty), keep the blocks that end below 4 GiB and give
- * the others back.  Afterwards every highmem page the allocator hands out
- * lies above 4 GiB.  Nothing to do when highmem ends below 4 GiB.
- */
-static void hold_highmem_below_4g(struct gdbp_hold *h)
-{
-	struct zone *z = &zones[ZONE_HIGHMEM];
-	struct list_head above;
-
-	h->pages = 0;
-	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
-		INIT_LIST_HEAD(&h->below[o]);
-	if (z->end_pfn <= GDBP_PFN_4G)
-		return;
-	for (int o = MAX_PAGE_ORDER; o >= 0; o--) {
-		INIT_LIST_HEAD(&above);
-		while (READ_ONCE(z->free_area[o].nr_free)) {
-			struct page *p = alloc_pages(GFP_HIGHUSER, (unsigned int)o);
-
-			if (!p)
-				break;
-			if (!PageHighMem(p)) {		/* highmem is empty: a lowmem fallback */
-				__free_pages(p, (unsigned int)o);
-				break;
-			}
-			if (page_to_pfn(p) + (1UL << o) <= GDBP_PFN_4G) {
-				list_add(&p->lru, &h->below[o]);
-				h->pages += 1UL << o;
-			} else {
-				list_add(&p->lru, &above);
-			}
-		}
-		while (!list_empty(&above)) {
-			struct page *p = list_first_entry(&above, struct page, lru);
-
-			list_del_init(&p->lru);
-			__free_pages(p, (unsigned int)o);
-		}
-	}
-}
-
-static void release_highmem(struct gdbp_hold *h)
-{
-	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
-		while (!list_empty(&h->below[o])) {
-			struct page *p = list_first_entry(&h->below[o], struct page, lru);
-
-			list_del_init(&p->lru);
-			__free_pages(p, o);
-		}
-}
-
-/* A page of pattern: word k of the page at va is (va + 4k) ^ xor. */
-static u32 gdbp_buf[PAGE_SIZE / 4];
-
-static void fill_buf(unsigned long va, u32 xor)
-{
-	for (unsigned int k = 0; k < PAGE_SIZE / 4; k++)
-		gdbp_buf[k] = (u32)(va + 4 * k) ^ xor;
-}
-
-/* Write the pattern of va's page through uaccess (faults it in). */
-static int write_pattern(unsigned long va, u32 xor)
-{
-	fill_buf(va, xor);
-	return copy_to_user((void *)va, gdbp_buf, PAGE_SIZE) ? -EFAULT : 0;
-}
-
-/* Whether va's page reads back as its pattern (first, middle, last words). */
-static bool pattern_ok(unsigned long va, u32 xor)
-{
-	static const unsigned int words[] = { 0, PAGE_SIZE / 8, PAGE_SIZE / 4 - 1 };
-
-	for (unsigned int i = 0; i < ARRAY_SIZE(words); i++) {
-		unsigned long at = va + 4 * words[i];
-		u32 v;
-
-		if (get_user(v, (u32 *)at) || v != ((u32)at ^ xor))
-			return false;
-	}
-	return true;
-}
-
-/* Whether a page holds the pattern of user address va, read through kmap_local. */
-static bool page_pattern_ok(struct page *page, unsigned long va, u32 xor)
-{
-	u32 *map;
-	bool ok = true;
-
-	if (!page)
-		return false;
-	map = kmap_local_page(page);
-	for (unsigned int k = 0; k < PAGE_SIZE / 4 && ok; k++)
-		ok = map[k] == ((u32)(va + 4 * k) ^ xor);
-	kunmap_local(map);
-	return ok;
-}
+#include "gdbscenario_process.h"
 
 static unsigned long sum(const unsigned long *by_zone)
 {
@@ -261,15 +118,6 @@ static struct task_struct *gdbp_spawn(int (*fn)(void *), void *arg, const char *
 	return task;
 }
 
-/* Record the first failed condition of the parent's (checked by the test task). */
-#define GDBP_CHECK(s, who, cond)                                               \
-	do {                                                                   \
-		if (!(s)->who##_err && !(cond)) {                              \
-			(s)->who##_err = __LINE__;                             \
-			(s)->who##_what = #cond;                               \
-		}                                                              \
-	} while (0)
-
 /* gdbp/zombie: an mm, one page, exit. */
 static int gdbp_zombie_fn(void *arg)
 {
@@ -280,7 +128,7 @@ static int gdbp_zombie_fn(void *arg)
 		use_mm(mm);
 		if (do_mmap(mm, 0, PAGE_SIZE, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS) == (long)TASK_UNMAPPED_BASE)
-			(void)write_pattern(TASK_UNMAPPED_BASE, s->child_xor);
+			(void)gdbp_write_pattern(TASK_UNMAPPED_BASE, s->child_xor);
 	}
 	do_exit(GDBP_ZOMBIE_STATUS);	/* frees the mm */
 }
@@ -300,107 +148,7 @@ static int gdbp_child_fn(void *arg)
 	do_exit(0);	/* frees s->mm[1] */
 }
 
-/* The parent's address space, execve-like, with its patterns written. */
-static void gdbp_build(struct gdbp_scenario *s, struct mm_struct *mm)
-{
-	u32 v;
-
-	GDBP_CHECK(s, parent, do_mmap(mm, GDBP_CODE, GDBP_CODE_PAGES * PAGE_SIZE,
-				      PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
-			      == (long)GDBP_CODE);
-	mm->start_code = GDBP_CODE;
-	mm->end_code = GDBP_CODE + GDBP_CODE_PAGES * PAGE_SIZE;
-	mm->start_brk = mm->brk = GDBP_HEAP;
-	GDBP_CHECK(s, parent, do_brk(mm, GDBP_HEAP + GDBP_HEAP_PAGES * PAGE_SIZE) ==
-			      GDBP_HEAP + GDBP_HEAP_PAGES * PAGE_SIZE);
-	GDBP_CHECK(s, parent, do_mmap(mm, GDBP_DATA, GDBP_DATA_PAGES * PAGE_SIZE,
-				      PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
-			      == (long)GDBP_DATA);
-	mutex_lock(&mm->mmap_lock);
-	GDBP_CHECK(s, parent, !insert_vma(mm, GDBP_STACK, USER_STACK_TOP,
-					  VM_READ | VM_WRITE | VM_STACK));
-	mutex_unlock(&mm->mmap_lock);
-	mm->start_stack = USER_STACK_TOP - 16;
-
-	for (unsigned int i = 0; i < GDBP_CODE_PAGES; i++)	/* read: demand-zero, read-only */
-		GDBP_CHECK(s, parent, !get_user(v, (u32 *)(GDBP_CODE + i * PAGE_SIZE)) && !v);
-	GDBP_CHECK(s, parent, !write_pattern(GDBP_HEAP, s->parent_xor));
-	for (unsigned int i = 0; i < GDBP_DATA_PAGES; i++)
-		if (GDBP_PARENT_DATA & (1u << i))
-			GDBP_CHECK(s, parent, !write_pattern(GDBP_DATA + i * PAGE_SIZE,
-							     s->parent_xor));
-	GDBP_CHECK(s, parent, !write_pattern(USER_STACK_TOP - PAGE_SIZE, s->parent_xor));
-	GDBP_CHECK(s, parent, !write_pattern(USER_STACK_TOP - 2 * PAGE_SIZE, s->parent_xor));
-}
-
 static struct gdbp_hold gdbp_held;
-
-/*
- * gdbp_fork - the child's mm: dup_mm() (its PTE pages above 4 GiB when
- * highmem is held, see "Above 4 GiB"), then the parent's copy-on-write
- * write of data page 1, then the child's own page 7 installed.  With highmem
- * held below 4 GiB, all of the new pages come from above.
- */
-static void gdbp_fork(struct gdbp_scenario *s, struct mm_struct *mm)
-{
-	unsigned long va = GDBP_DATA + GDBP_CHILD_PAGE * PAGE_SIZE;
-	bool walks_above = pt_above_4g;
-	struct page *page, *old, *copy;
-	u64 pt_pfn;
-	u32 *map;
-
-	if (s->hold_pages)
-		pt_above_4g = true;	/* for the child's tables only */
-	s->mm[1] = dup_mm(mm);
-	pt_above_4g = walks_above;
-	GDBP_CHECK(s, parent, s->mm[1]);
-	if (!s->mm[1])
-		return;
-	old = follow_page(mm, GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE, &pt_pfn);
-	GDBP_CHECK(s, parent, old && page_count(old) == 2);
-	GDBP_CHECK(s, parent, !write_pattern(GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE,
-					     s->forked_xor));
-	copy = follow_page(mm, GDBP_DATA + GDBP_FORKED_PAGE * PAGE_SIZE, &pt_pfn);
-	GDBP_CHECK(s, parent, copy && copy != old && page_count(old) == 1);
-	s->copy_pfn = copy ? page_to_pfn(copy) : 0;
-
-	page = alloc_page(GFP_HIGHUSER);
-	GDBP_CHECK(s, parent, page);
-	if (!page)
-		return;
-	fill_buf(va, s->child_xor);
-	map = kmap_local_page(page);
-	memcpy(map, gdbp_buf, PAGE_SIZE);
-	kunmap_local(map);
-	mutex_lock(&s->mm[1]->mmap_lock);
-	GDBP_CHECK(s, parent, !install_user_page(s->mm[1], va, page, PAGE_USER_RW | _PAGE_NX));
-	mutex_unlock(&s->mm[1]->mmap_lock);
-	s->child_pfn = page_to_pfn(page);
-	GDBP_CHECK(s, parent, follow_page(s->mm[1], va, &s->child_pt_pfn) == page);
-}
-
-/* Check every page of both mms the scenario wrote, through kmap_local. */
-static void gdbp_check_pages(struct gdbp_scenario *s)
-{
-	u64 pt_pfn;
-
-	for (unsigned int i = 0; i < GDBP_DATA_PAGES; i++) {
-		unsigned long va = GDBP_DATA + i * PAGE_SIZE;
-		u32 mine = i == GDBP_FORKED_PAGE ? s->forked_xor : s->parent_xor;
-
-		if (!(GDBP_PARENT_DATA & (1u << i)))
-			continue;
-		GDBP_CHECK(s, parent, page_pattern_ok(follow_page(s->mm[0], va, &pt_pfn), va, mine));
-		GDBP_CHECK(s, parent, page_pattern_ok(follow_page(s->mm[1], va, &pt_pfn), va,
-						      s->parent_xor));
-	}
-	GDBP_CHECK(s, parent, page_pattern_ok(follow_page(s->mm[1], GDBP_DATA + GDBP_CHILD_PAGE *
-						       PAGE_SIZE, &pt_pfn),
-					      GDBP_DATA + GDBP_CHILD_PAGE * PAGE_SIZE,
-					      s->child_xor));
-	GDBP_CHECK(s, parent, !follow_page(s->mm[0], GDBP_DATA + GDBP_CHILD_PAGE * PAGE_SIZE,
-				       &pt_pfn));
-}
 
 /* gdbp/parent: build, the zombie, the child, stop for GDB, collect. */
 static int gdbp_parent_fn(void *arg)
@@ -423,7 +171,7 @@ static int gdbp_parent_fn(void *arg)
 		msleep(1);
 	s->zombie_seen = s->zombie && s->zombie->zombie && !s->zombie->mm;
 
-	hold_highmem_below_4g(&gdbp_held);
+	gdbp_hold_highmem_below_4g(&gdbp_held);
 	s->hold_pages = gdbp_held.pages;
 	if (!s->parent_err)
 		gdbp_fork(s, mm);
@@ -454,10 +202,10 @@ static int gdbp_parent_fn(void *arg)
 	}
 	for (unsigned int i = 0; i < GDBP_DATA_PAGES; i++)
 		if (GDBP_PARENT_DATA & (1u << i))
-			GDBP_CHECK(s, parent, pattern_ok(GDBP_DATA + i * PAGE_SIZE,
+			GDBP_CHECK(s, parent, gdbp_pattern_ok(GDBP_DATA + i * PAGE_SIZE,
 							 i == GDBP_FORKED_PAGE ? s->forked_xor :
 										 s->parent_xor));
-	GDBP_CHECK(s, parent, pattern_ok(GDBP_HEAP, s->parent_xor));
+	GDBP_CHECK(s, parent, gdbp_pattern_ok(GDBP_HEAP, s->parent_xor));
 	do_exit(s->parent_err ? 1 << 8 : 0);	/* frees mm */
 }
 
@@ -503,7 +251,7 @@ KTEST_MANUAL(gdbscenario, process)
 		if (highpte)
 			EXPECT_GE(t, s.child_pt_pfn, GDBP_PFN_4G);
 	}
-	release_highmem(&gdbp_held);
+	gdbp_release_highmem(&gdbp_held);
 
 	/* A real program, stopped by GDB in sys_nanosleep. */
 	spin_lock_init(&sleep_out.lock);
