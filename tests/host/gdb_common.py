@@ -1,8 +1,9 @@
 """tests/host/gdb_common.py: what the GDB test's check scripts share
-(tests/host/gdb_checks.py, tests/host/gdb_process_checks.py): the
-scenario the command line selects, the results and how they are saved,
-running a command, and reading the kernel's records plainly (gdb
-expressions, QEMU's monitor) rather than through hilo's commands.
+(tests/host/gdb_checks.py, tests/host/gdb_process_checks.py, and the
+modules of their checks, gdb_*_checks.py): the scenario the command line
+selects, the results and how they are saved, running a command, and
+reading the kernel's records plainly (gdb expressions, QEMU's monitor)
+rather than through hilo's commands.
 
 Imported inside gdb: the check scripts put tests/host on sys.path.
 """
@@ -59,6 +60,12 @@ def start(cases):
     global R
     R = Results(cases)
     return R
+
+
+def expect(case, condition, why):
+    """R.expect of the script's Results, for the modules of checks (they
+    are imported before start() runs)."""
+    return R.expect(case, condition, why)
 
 
 def run(case, command):
