@@ -270,6 +270,11 @@ KHOST_cmdline    := kernel/cmdline.c tests/host/cmdline_check.h
 KHOST_vsprintf   := tests/host/hilo_vsprintf.c kernel/vsprintf.c
 KHOST_page_alloc := mm/page_alloc.c tests/host/page_alloc_host.c tests/host/page_alloc_host.h
 KHOST_elf        := kernel/elf.c tests/host/elf_check.h $(wildcard include/uapi/hilo/*.h)
+# KHOST_NAME_test: what only the unit test is built from.
+KHOST_elf_test   := tests/host/elf_image.c tests/host/elf_image.h \
+                    tests/host/elf_harness.c tests/host/elf_harness.h \
+                    tests/host/elf_mutate.c tests/host/elf_mutate.h \
+                    tests/host/elf32_compare.c tests/host/elf32_compare.h
 KHOST_UNITS  := memmap cmdline vsprintf page_alloc elf
 HOST_TESTS   := $(BUILD)/host/smp_config_test $(patsubst %,$(BUILD)/host/%_test,$(KHOST_UNITS))
 FUZZERS      := madt mptable memmap cmdline vsprintf page_alloc elf
@@ -286,7 +291,7 @@ $(BUILD)/host/fuzz_madt $(BUILD)/host/fuzz_mptable: $(BUILD)/host/fuzz_%: tests/
 
 # khost_unit NAME: the unit test program and the fuzzer of one kernel file.
 define khost_unit
-$(BUILD)/host/$(1)_test: tests/host/$(1)_test.c $$(KHOST_$(1)) $$(KHOST_COMMON) | $$(BUILD)/.deps
+$(BUILD)/host/$(1)_test: tests/host/$(1)_test.c $$(KHOST_$(1)) $$(KHOST_$(1)_test) $$(KHOST_COMMON) | $$(BUILD)/.deps
 	$$(call quiet,HOSTCC,$$@)
 	$$(Q)mkdir -p $$(@D)
 	$$(Q)$$(HOST_CC) $$(KHOST_CFLAGS) $$(filter-out kernel/vsprintf.c,$$(filter %.c,$$^)) -o $$@
@@ -301,7 +306,7 @@ $(foreach u,$(KHOST_UNITS),$(eval $(call khost_unit,$(u))))
 # elf_test also runs kernel/elf.c as the kernel's compiler builds it, with
 # the kernel's CFLAGS (i686: a 32-bit unsigned long), in a static program
 # without a C library (tests/host/elf32_run.c), and checks that both
-# builds give the same result for every image it parses.
+# builds give the same result for every image it parses (elf32_compare.c).
 $(BUILD)/host/elf32_run: tests/host/elf32_run.c kernel/elf.c include/hilo/elf.h \
                          include/hilo/types.h $(wildcard include/uapi/hilo/*.h) | $(BUILD)/.deps
 	$(call quiet,CC,$@)

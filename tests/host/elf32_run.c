@@ -2,9 +2,9 @@
  * kernel/elf.c as the kernel runs it: built by the kernel's compiler with
  * the kernel's CFLAGS (i686: unsigned long and size_t are 32 bits), as a
  * static Linux program without a C library.  tests/host/elf_test.c starts
- * it and sends it every image it parses on the host, so that the two
- * builds must agree: an overflow guard that only holds with a 64-bit
- * unsigned long shows up as a difference.
+ * it (elf32_compare.c) and sends it every image it parses on the host, so
+ * that the two builds must agree: an overflow guard that only holds with
+ * a 64-bit unsigned long shows up as a difference.
  *
  * Protocol, little-endian u32s on stdin and stdout, until end of input:
  *   request:  size, min_addr, max_addr, then size bytes of image

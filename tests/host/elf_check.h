@@ -1,5 +1,5 @@
 /*
- * The properties of elf_parse()'s result (tests/host/elf_test.c,
+ * The properties of elf_parse()'s result (tests/host/elf_harness.c,
  * fuzz_elf.c), checked against the image's own bytes and in 64-bit
  * arithmetic, so that no check can wrap where the parser's might:
  *
