@@ -21,7 +21,6 @@
 #include <hilo/printk.h>
 #include <hilo/walk_probe.h>
 
-#define PFN_4GB (1UL << (32 - PAGE_SHIFT))
 #define PROBE_MAGIC 0x7ab1e5u
 
 /* probe_va - a 2 MiB of kernel space no page table covers yet, or 0. */
@@ -35,7 +34,7 @@ static unsigned long probe_va(void)
 /* walk_probe - see hilo/walk_probe.h. */
 enum walk_probe_result walk_probe(void)
 {
-	struct page *table = alloc_pages_range(GFP_HIGHUSER, 0, PFN_4GB, ~0UL);
+	struct page *table = alloc_pages_range(GFP_HIGHUSER, 0, PFN_4G, ~0UL);
 	unsigned long target = get_zeroed_page(GFP_KERNEL), va = probe_va();
 	enum walk_probe_result ret = WALK_PROBE_NO_RAM_ABOVE_4G;
 	pmd_t *pmd = &kernel_pmd[pmd_index(va)];

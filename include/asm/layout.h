@@ -38,6 +38,7 @@
 #define PMD_SIZE        (1UL << PMD_SHIFT)
 #define PMD_MASK        (~(PMD_SIZE - 1))
 #define PGDIR_SHIFT     30		/* a PDPT entry maps 1 GiB */
+#define PFN_4G          (1UL << (32 - PAGE_SHIFT))	/* the first frame above 4 GiB */
 
 #define PAGE_OFFSET     0xC0000000UL	/* 3G/1G split */
 #define KERNEL_PHYS     0x00100000UL	/* the kernel is loaded at 1 MiB */

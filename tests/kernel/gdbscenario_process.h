@@ -54,7 +54,6 @@ struct gdbp_scenario {
 	bool zombie_seen;
 };
 
-#define GDBP_PFN_4G (1UL << (32 - PAGE_SHIFT))
 
 /* Highmem blocks held below 4 GiB, by order; the pages they hold. */
 struct gdbp_hold {

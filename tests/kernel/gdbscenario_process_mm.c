@@ -30,7 +30,7 @@ void gdbp_hold_highmem_below_4g(struct gdbp_hold *h)
 	h->pages = 0;
 	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
 		INIT_LIST_HEAD(&h->below[o]);
-	if (z->end_pfn <= GDBP_PFN_4G)
+	if (z->end_pfn <= PFN_4G)
 		return;
 	for (int o = MAX_PAGE_ORDER; o >= 0; o--) {
 		INIT_LIST_HEAD(&above);
@@ -43,7 +43,7 @@ void gdbp_hold_highmem_below_4g(struct gdbp_hold *h)
 				__free_pages(p, (unsigned int)o);
 				break;
 			}
-			if (page_to_pfn(p) + (1UL << o) <= GDBP_PFN_4G) {
+			if (page_to_pfn(p) + (1UL << o) <= PFN_4G) {
 				list_add(&p->lru, &h->below[o]);
 				h->pages += 1UL << o;
 			} else {

@@ -246,10 +246,10 @@ KTEST_MANUAL(gdbscenario, process)
 	if (s.hold_pages) {	/* what the hold is for */
 		pr_info("gdbscenario: held %lu highmem pages below 4 GiB: the child's PTE pages "
 			"and new pages came from above\n", s.hold_pages);
-		EXPECT_GE(t, s.child_pfn, GDBP_PFN_4G);
-		EXPECT_GE(t, s.copy_pfn, GDBP_PFN_4G);
+		EXPECT_GE(t, s.child_pfn, PFN_4G);
+		EXPECT_GE(t, s.copy_pfn, PFN_4G);
 		if (highpte)
-			EXPECT_GE(t, s.child_pt_pfn, GDBP_PFN_4G);
+			EXPECT_GE(t, s.child_pt_pfn, PFN_4G);
 	}
 	gdbp_release_highmem(&gdbp_held);
 

@@ -43,7 +43,6 @@ static inline struct page *alloc_slot_page(struct ktest *t)
 	return alloc_highmem_page(t);
 }
 
-#define PFN_4G          (1UL << (32 - PAGE_SHIFT))
 #define HIGH_BLOCKS_MAX 64
 
 /* The order-MAX_PAGE_ORDER blocks taken while looking above 4 GiB. */
