@@ -112,14 +112,10 @@ static int load_segment(struct mm_struct *mm, const struct user_program *prog,
 	unsigned long start = seg->vaddr & PAGE_MASK;
 	unsigned long end = (seg->vaddr + seg->memsz + PAGE_SIZE - 1) & PAGE_MASK;
 	unsigned long file_end = seg->vaddr + seg->filesz;
-	u64 prot = (seg->prot & PROT_WRITE) ? PAGE_USER_RW : PAGE_USER_RO;
-	unsigned int vm_flags = ((seg->prot & PROT_READ) ? VM_READ : 0) |
-				((seg->prot & PROT_WRITE) ? VM_WRITE : 0) |
-				((seg->prot & PROT_EXEC) ? VM_EXEC : 0);
+	unsigned int vm_flags = vm_flags_from_prot(seg->prot);
+	u64 prot = vm_page_prot(vm_flags, vm_flags & VM_WRITE);
 	int err = insert_vma(mm, start, end, vm_flags);
 
-	if (!(seg->prot & PROT_EXEC))
-		prot |= _PAGE_NX;
 	for (unsigned long addr = start; !err && addr < end; addr += PAGE_SIZE) {
 		struct page *page = alloc_page(GFP_HIGHUSER);
 		unsigned long from = addr > seg->vaddr ? addr : seg->vaddr;
@@ -152,8 +148,9 @@ static unsigned long setup_stack(struct mm_struct *mm, const struct exec_args *a
 	u32 *words;
 	char *map;
 
-	if (insert_vma(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP,
-		       VM_READ | VM_WRITE | VM_STACK))
+	const unsigned int vm_flags = VM_READ | VM_WRITE | VM_STACK;
+
+	if (insert_vma(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_TOP, vm_flags))
 		return 0;
 	page = alloc_page(GFP_HIGHUSER);
 	if (!page)
@@ -168,7 +165,7 @@ static unsigned long setup_stack(struct mm_struct *mm, const struct exec_args *a
 	words[1 + args->argc] = 0;	/* end of argv */
 	words[2 + args->argc] = 0;	/* an empty environment */
 	kunmap_local(map);
-	if (install_user_page(mm, base, page, PAGE_USER_RW | _PAGE_NX)) {
+	if (install_user_page(mm, base, page, vm_page_prot(vm_flags, true))) {
 		__free_page(page);
 		return 0;
 	}
@@ -241,11 +238,7 @@ static int exec_program(struct exec_args *args, struct pt_regs *regs)
 	if (err)
 		return err;
 
-	old = task->mm;
-	preempt_disable();
-	task->mm = mm;
-	switch_mm(mm);
-	preempt_enable();
+	old = replace_mm(mm);
 	if (old)
 		mm_free(old);
 	strlcpy(task->comm, args->name, sizeof(task->comm));
@@ -253,33 +246,47 @@ static int exec_program(struct exec_args *args, struct pt_regs *regs)
 	return 0;
 }
 
-/* copy_user_strings - the NULL-terminated user array uargv into args. */
-static int copy_user_strings(struct exec_args *args, const u32 *uargv, bool keep)
+/* copy_argv - the NULL-terminated user array uargv into args. */
+static int copy_argv(struct exec_args *args, const u32 *uargv)
 {
 	for (unsigned int i = 0;; i++) {
 		u32 ptr;
-		char *dst, scratch[64];
+		char *dst;
 		long room, len;
 
 		if (get_user(ptr, uargv + i))
 			return -EFAULT;
 		if (!ptr)
 			return 0;
-		room = keep ? exec_args_room(args, &dst) : (long)sizeof(scratch);
+		room = exec_args_room(args, &dst);
 		if (room < 0)
 			return (int)room;
-		if (!keep)
-			dst = scratch;
-		if (!keep && i >= 1024)
-			return -E2BIG;
 		len = strncpy_from_user(dst, (const char *)ptr, room);
-		if (len == -ENAMETOOLONG && !keep)
-			continue;	/* the environment's strings are only checked */
 		if (len < 0)
 			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
-		if (keep)
-			exec_args_commit(args, len);
+		exec_args_commit(args, len);
 	}
+}
+
+/*
+ * check_envp - read the NULL-terminated user array uenvp and the start of
+ * each string (-EFAULT for a bad pointer, -E2BIG past 1024 strings); the
+ * environment is not passed on.
+ */
+static int check_envp(const u32 *uenvp)
+{
+	for (unsigned int i = 0; i < 1024; i++) {
+		char scratch[64];
+		u32 ptr;
+
+		if (get_user(ptr, uenvp + i))
+			return -EFAULT;
+		if (!ptr)
+			return 0;
+		if (strncpy_from_user(scratch, (const char *)ptr, sizeof(scratch)) == -EFAULT)
+			return -EFAULT;
+	}
+	return -E2BIG;
 }
 
 /*
@@ -296,9 +303,9 @@ long sys_execve(struct pt_regs *regs)
 		return -ENOMEM;
 	err = strncpy_from_user(args->name, (const char *)regs->ebx, sizeof(args->name));
 	if (err >= 0)
-		err = copy_user_strings(args, (const u32 *)regs->ecx, true);
+		err = copy_argv(args, (const u32 *)regs->ecx);
 	if (!err && regs->edx)
-		err = copy_user_strings(args, (const u32 *)regs->edx, false);
+		err = check_envp((const u32 *)regs->edx);
 	if (!err)
 		err = exec_program(args, regs);
 	exec_args_free(args);

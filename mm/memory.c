@@ -54,8 +54,6 @@ void flush_tlb_user(void)
 	preempt_enable();
 }
 
-#define PFN_4GB (1UL << (32 - PAGE_SHIFT))
-
 /*
  * alloc_pt_page - a page for a PTE page: lowmem with `nohighpte`; else
  * highmem: above 4 GiB first when the CPU walks tables there
@@ -69,8 +67,8 @@ static struct page *alloc_pt_page(void)
 	if (!highpte)
 		return alloc_page(GFP_KERNEL);
 	if (!pt_above_4g)
-		return alloc_pages_range(GFP_HIGHUSER, 0, 0, PFN_4GB);
-	page = alloc_pages_range(GFP_HIGHUSER, 0, PFN_4GB, ~0UL);
+		return alloc_pages_range(GFP_HIGHUSER, 0, 0, PFN_4G);
+	page = alloc_pages_range(GFP_HIGHUSER, 0, PFN_4G, ~0UL);
 	return page ? page : alloc_page(GFP_HIGHUSER);
 }
 
@@ -89,14 +87,6 @@ static int pte_alloc(struct mm_struct *mm, pmd_t *pmd)
 	account_pt_page(mm, page, 1);
 	set_pmd(pmd, page_to_phys(page) | _PAGE_USER_TABLE);
 	return 0;
-}
-
-/* user_prot - the PTE bits of a page of a mapping with vm_flags. */
-static u64 user_prot(unsigned int vm_flags, bool writable)
-{
-	u64 prot = writable ? PAGE_USER_RW : PAGE_USER_RO;
-
-	return (vm_flags & VM_EXEC) ? prot : prot | _PAGE_NX;
 }
 
 /* set_user_pte - write a new entry for addr and drop this CPU's old translation. */
@@ -122,7 +112,7 @@ static enum fault_result do_anonymous_page(struct mm_struct *mm, struct vm_area_
 	account_user_page(mm, page, 1);
 	count_vm_event(&vm_counters.zero_fills);
 	set_user_pte(pte, pfn_pte(page_to_pfn(page),
-				  user_prot(vma->vm_flags, vma->vm_flags & VM_WRITE)), addr);
+				  vm_page_prot(vma->vm_flags, vma->vm_flags & VM_WRITE)), addr);
 	return FAULT_OK;
 }
 
@@ -137,7 +127,7 @@ static enum fault_result do_wp_page(struct mm_struct *mm, struct vm_area_struct 
 				    pte_t *pte, pte_t old, unsigned long addr)
 {
 	struct page *page = pfn_to_page(pte_pfn(old)), *copy;
-	u64 prot = user_prot(vma->vm_flags, true);
+	u64 prot = vm_page_prot(vma->vm_flags, true);
 
 	if (__atomic_load_n(&page->_refcount, __ATOMIC_ACQUIRE) == 1) {
 		count_vm_event(&vm_counters.cow_reuses);

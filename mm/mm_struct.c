@@ -99,6 +99,19 @@ void switch_mm(struct mm_struct *next)
 		write_cr3(cr3);
 }
 
+/* replace_mm - see hilo/mm_user.h. */
+struct mm_struct *replace_mm(struct mm_struct *mm)
+{
+	struct task_struct *task = current;
+	struct mm_struct *old = task->mm;
+
+	preempt_disable();	/* no switch between the two: it would load ->mm */
+	task->mm = mm;
+	switch_mm(mm);
+	preempt_enable();
+	return old;
+}
+
 /* use_mm - see hilo/mm_user.h. */
 void use_mm(struct mm_struct *mm)
 {
@@ -107,23 +120,13 @@ void use_mm(struct mm_struct *mm)
 	if (task->mm)
 		panic("use_mm: task %s (pid %d) has an address space already",
 		      task->comm, task->pid);
-	preempt_disable();
-	task->mm = mm;
-	switch_mm(mm);
-	preempt_enable();
+	replace_mm(mm);
 }
 
 /* unuse_mm - see hilo/mm_user.h. */
 struct mm_struct *unuse_mm(void)
 {
-	struct task_struct *task = current;
-	struct mm_struct *mm = task->mm;
-
-	preempt_disable();
-	task->mm = NULL;
-	switch_mm(NULL);
-	preempt_enable();
-	return mm;
+	return replace_mm(NULL);
 }
 
 /*

@@ -122,13 +122,6 @@ static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 	       len <= USER_STACK_TOP - USER_STACK_SIZE - addr ? addr : 0;
 }
 
-/* prot_to_vm_flags - PROT_* as VM_*. */
-static unsigned int prot_to_vm_flags(unsigned long prot)
-{
-	return ((prot & PROT_READ) ? VM_READ : 0) | ((prot & PROT_WRITE) ? VM_WRITE : 0) |
-	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
-}
-
 /* do_mmap - see hilo/mm_user.h. */
 long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	     unsigned long prot, unsigned long flags)
@@ -151,7 +144,7 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		ret = addr ? 0 : -ENOMEM;
 	}
 	if (!ret)
-		ret = insert_vma(mm, addr, addr + len, prot_to_vm_flags(prot));
+		ret = insert_vma(mm, addr, addr + len, vm_flags_from_prot(prot));
 	mutex_unlock(&mm->mmap_lock);
 	return ret ? ret : (long)addr;
 }

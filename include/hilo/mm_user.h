@@ -19,6 +19,7 @@
 #include <asm/pgtable.h>
 #include <hilo/highmem.h>
 #include <hilo/mm_types.h>
+#include <uapi/hilo/abi.h>
 
 struct task_struct;
 struct hilo_pageinfo;
@@ -35,6 +36,25 @@ extern bool pt_above_4g;
 
 /* user_mm_init - read `nohighpte` and say where page tables come from.  Boot. */
 void user_mm_init(void);
+
+/* vm_flags_from_prot - PROT_* (mmap, an ELF segment) as VM_*. */
+static inline unsigned int vm_flags_from_prot(unsigned long prot)
+{
+	return ((prot & PROT_READ) ? VM_READ : 0) | ((prot & PROT_WRITE) ? VM_WRITE : 0) |
+	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
+}
+
+/*
+ * vm_page_prot - the PTE bits of a page of a mapping with vm_flags:
+ * writable only when asked (a copy-on-write page is mapped read-only in a
+ * writable mapping), no-exec unless the mapping says VM_EXEC.
+ */
+static inline u64 vm_page_prot(unsigned int vm_flags, bool writable)
+{
+	u64 prot = writable ? PAGE_USER_RW : PAGE_USER_RO;
+
+	return (vm_flags & VM_EXEC) ? prot : prot | _PAGE_NX;
+}
 
 /* pmd_offset - the page-directory entry of addr in mm (a lowmem page). */
 static inline pmd_t *pmd_offset(struct mm_struct *mm, unsigned long addr)
@@ -89,6 +109,13 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm);
  * preemption disabled.
  */
 void switch_mm(struct mm_struct *next);
+
+/*
+ * replace_mm - make mm (NULL: none) the current task's address space and
+ * load it on this CPU; returns the one it had, still allocated (execve
+ * frees it).  Task context.
+ */
+struct mm_struct *replace_mm(struct mm_struct *mm);
 
 /*
  * use_mm, unuse_mm - make mm the current kernel thread's address space

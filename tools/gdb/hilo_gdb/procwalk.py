@@ -93,6 +93,16 @@ def user_pages(pdpt):
     return pages, dirs, pt_tables
 
 
+def _write_pages(pages, shown, limit, zones):
+    """One line per page while fewer than limit were shown; returns the
+    count of pages listed so far, shown or not."""
+    for p in pages:
+        if shown < limit:
+            gdb.write(_page_line(p, _refcount(p), zones) + "\n")
+        shown += 1
+    return shown
+
+
 def list_process(tables, limit):
     """hilo-walk pid N / cr3 VALUE without VADDR: every present user page,
     by VMA, then the counts against the mm's."""
@@ -116,17 +126,11 @@ def list_process(tables, limit):
         npages = (end - start) // lay.PAGE_SIZE
         gdb.write(f"{title}  ({npages} page{'s' if npages != 1 else ''}, "
                   f"{len(inside)} present)\n")
-        for p in inside:
-            if shown < limit:
-                gdb.write(_page_line(p, _refcount(p), zones) + "\n")
-            shown += 1
+        shown = _write_pages(inside, shown, limit, zones)
     if outside:
         gdb.write(f"outside every VMA: {len(outside)} present page"
                   f"{'s' if len(outside) != 1 else ''}\n")
-        for p in outside:
-            if shown < limit:
-                gdb.write(_page_line(p, _refcount(p), zones) + "\n")
-            shown += 1
+        shown = _write_pages(outside, shown, limit, zones)
     if shown > limit:
         more = shown - limit
         which = f"pid {int(tables.task['pid'])}" if tables.task is not None else \
